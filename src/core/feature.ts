@@ -1,0 +1,50 @@
+import type { Answers } from './answers.js';
+
+/**
+ * How a generated file is treated when the project is regenerated (see ARCHITECTURE.md, "File classes").
+ * - managed: regenerated every time; a user edit is reported as a conflict, never overwritten.
+ * - seed: written once, then the user's; never touched again.
+ * - merged: three-way merged (base = what we wrote last time, ours = disk, theirs = new render).
+ * - structured: edited as data (package.json keys, .env.example keys, tsconfig).
+ */
+export type FileClass = 'managed' | 'seed' | 'merged' | 'structured';
+
+/** One environment variable a feature reads; drives .env.example and the README's config table. */
+export interface EnvVar {
+  name: string;
+  description: string;
+  /** Value written to .env.example (commented out when `required` is false and no default applies). */
+  example: string;
+  required?: boolean;
+  /** Secrets are never given a real-looking example value. */
+  secret?: boolean;
+}
+
+/**
+ * A feature's manifest: everything the generator needs to know about it, declared as data.
+ * Its templates live in `templates/<id>/`, with paths mirroring the generated repository.
+ * A file named `*.hbs` is rendered with Handlebars (suffix stripped); every other file is copied as is.
+ * A leading `_` in a path segment becomes `.` (`_gitignore`, `_github/`) so dotfiles survive `npm publish`.
+ */
+export interface FeatureManifest {
+  /** Folder name under templates/ and the id recorded in the lock file. */
+  id: string;
+  title: string;
+  /** One-line hint shown by prompts and --help. */
+  hint?: string;
+  /** Exclusive group: at most one feature of a slot is on; choosing another switches. */
+  slot?: 'transport' | 'auth' | 'rate-limit';
+  /** Whether this feature is part of a project with these answers. */
+  enabled(answers: Answers): boolean;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  scripts?: Record<string, string>;
+  env?: EnvVar[];
+  /**
+   * The runtime module this feature adds to the generated `src/features.generated.ts`
+   * (a `FeatureModule` export of the generated server; see templates/base/src/core/feature.ts).
+   */
+  module?: { from: string; export: string };
+  /** Lines for the "next steps" block printed after create/add. */
+  nextSteps?(answers: Answers): string[];
+}
