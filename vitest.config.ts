@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/e2e/**', '**/node_modules/**', 'test/fixtures/**'],
+          exclude: ['test/e2e/**', '**/node_modules/**', 'test/fixtures/**', 'test/**/__gen__/**'],
           testTimeout: 60_000,
         },
       },

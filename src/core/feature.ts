@@ -16,6 +16,11 @@ export interface EnvVar {
   /** Value written to .env.example (commented out when `required` is false and no default applies). */
   example: string;
   required?: boolean;
+  /**
+   * The value the server uses when the variable is unset. When given, .env.example shows `NAME=<default>`
+   * live; an optional variable without one is written commented out (`# NAME=<example>`).
+   */
+  default?: string;
   /** Secrets are never given a real-looking example value. */
   secret?: boolean;
 }
@@ -45,6 +50,12 @@ export interface FeatureManifest {
    * (a `FeatureModule` export of the generated server; see templates/base/src/core/feature.ts).
    */
   module?: { from: string; export: string };
+  /**
+   * A generated-project module that must load before the entry: `node --import <preload> dist/main.js`
+   * (OpenTelemetry instrumentation has to patch `http` and `redis` before the server imports them).
+   * Every way the server is started (npm start, Dockerfile CMD, systemd ExecStart) must pass it.
+   */
+  preload?: string;
   /** Lines for the "next steps" block printed after create/add. */
   nextSteps?(answers: Answers): string[];
 }

@@ -1,7 +1,92 @@
 import type { FeatureManifest } from '../core/feature.js';
 
+/**
+ * What every generated server gets: the composition root, config, tool runner, logger, health, example
+ * tools and the tool-schema lock. The SDK line is v2 (`@modelcontextprotocol/server`, Node >= 20, zod >= 4.2).
+ */
 export const base: FeatureManifest = {
   id: 'base',
   title: 'Server core',
-  enabled: (a) => true,
+  enabled: () => true,
+  dependencies: {
+    '@modelcontextprotocol/server': '^2.4.0',
+    pino: '^10.4.0',
+    zod: '^4.6.7',
+  },
+  devDependencies: {
+    '@biomejs/biome': '^2.6.8',
+    '@modelcontextprotocol/client': '^2.4.0',
+    '@types/node': '^22.19.0',
+    tsx: '^4.23.15',
+    typescript: '~5.9.3',
+    vitest: '^4.1.12',
+  },
+  scripts: {
+    build: 'tsc -p tsconfig.build.json',
+    start: 'node dist/main.js',
+    dev: 'tsx watch src/main.ts',
+    typecheck: 'tsc --noEmit',
+    lint: 'biome check .',
+    format: 'biome check --write .',
+    test: 'vitest run',
+    'tools:check': 'tsx scripts/tools-lock.ts check',
+    'tools:lock': 'tsx scripts/tools-lock.ts write',
+    usage: 'node dist/usage.js',
+  },
+  env: [
+    {
+      name: 'LOG_LEVEL',
+      description: 'fatal, error, warn, info, debug, trace or silent.',
+      example: 'info',
+      default: 'info',
+    },
+    {
+      name: 'MCP_TRANSPORT',
+      description:
+        'http or stdio, when the server has both (the --stdio flag wins). Default: http if available.',
+      example: 'stdio',
+    },
+    {
+      name: 'TOOL_TIMEOUT_MS',
+      description: 'Deadline of a tool call, in milliseconds.',
+      example: '10000',
+      default: '10000',
+    },
+    {
+      name: 'EXTERNAL_TOOL_TIMEOUT_MS',
+      description: 'Deadline of a tool marked `external` (it calls another system), in milliseconds.',
+      example: '30000',
+      default: '30000',
+    },
+    {
+      name: 'TOOL_TIMEOUTS',
+      description:
+        'Per-tool deadlines that win over everything else: tool=milliseconds pairs, comma-separated.',
+      example: 'npm_package_v1=20000',
+    },
+    {
+      name: 'DRAIN_TIMEOUT_MS',
+      description: 'On shutdown, how long in-flight calls may still run before they are aborted.',
+      example: '10000',
+      default: '10000',
+    },
+    {
+      name: 'SHUTDOWN_DELAY_MS',
+      description:
+        'On shutdown, how long readiness fails before new requests are refused (~5000 behind a load balancer).',
+      example: '5000',
+      default: '0',
+    },
+    {
+      name: 'NPM_REGISTRY_URL',
+      description: 'Registry the example tool npm_package_v1 calls; delete both when you delete the example.',
+      example: 'https://registry.npmjs.org',
+      default: 'https://registry.npmjs.org',
+    },
+  ],
+  nextSteps: () => [
+    'npm run build && npm start',
+    'npm test',
+    'Add a tool: src/tools/ (see README.md, "Tools")',
+  ],
 };

@@ -15,6 +15,12 @@ export interface RequestContext {
   principal: Principal;
   /** Client IP as seen by this process (after trusted-proxy handling, if any). */
   clientIp?: string;
+  /**
+   * The trace this request belongs to and the span now describing it, when tracing is on. The tracing feature
+   * sets them as it starts spans, so log lines and error envelopes carry the same IDs the trace does.
+   */
+  traceId?: string;
+  spanId?: string;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();

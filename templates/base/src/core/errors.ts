@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'UPSTREAM_UNAVAILABLE'
   | 'UNAVAILABLE'
   | 'TOOL_RETIRED'
+  | 'CANCELLED'
   | 'INTERNAL';
 
 export interface ErrorEnvelope {
@@ -41,6 +42,7 @@ export const RETRYABLE_BY_DEFAULT: Readonly<Record<ErrorCode, boolean>> = {
   UPSTREAM_UNAVAILABLE: true,
   UNAVAILABLE: true,
   TOOL_RETIRED: false,
+  CANCELLED: false,
   INTERNAL: false,
 };
 
@@ -57,6 +59,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   UPSTREAM_UNAVAILABLE: 503,
   UNAVAILABLE: 503,
   TOOL_RETIRED: 410,
+  // The client went away or cancelled (nginx's 499): recorded so metrics tell cancellations from timeouts.
+  CANCELLED: 499,
   INTERNAL: 500,
 };
 
@@ -88,7 +92,11 @@ export function envelope(
   message: string,
   options: { retryable?: boolean; retryAfter?: number } = {},
 ): ErrorEnvelope {
-  const result: ErrorEnvelope = { error: code, message, retryable: options.retryable ?? RETRYABLE_BY_DEFAULT[code] };
+  const result: ErrorEnvelope = {
+    error: code,
+    message,
+    retryable: options.retryable ?? RETRYABLE_BY_DEFAULT[code],
+  };
   if (options.retryAfter !== undefined) result.retryAfter = Math.max(0, Math.ceil(options.retryAfter));
   return result;
 }
@@ -99,5 +107,18 @@ export function envelope(
  */
 export function toEnvelope(error: unknown): ErrorEnvelope {
   if (error instanceof ToolError) return error.toEnvelope();
-  return envelope('INTERNAL', 'The tool failed unexpectedly. The error was logged; quote the requestId to the operator.');
+  return envelope(
+    'INTERNAL',
+    'The tool failed unexpectedly. The error was logged; quote the requestId to the operator.',
+  );
+}
+
+/** The one-line text an agent's model reads beside the structured envelope (tool results' `content`). */
+export function envelopeText(error: ErrorEnvelope): string {
+  const hint = error.retryable
+    ? error.retryAfter !== undefined
+      ? ` Retry after ${error.retryAfter} s.`
+      : ' Retrying may succeed.'
+    : ' Do not retry unchanged.';
+  return `${error.error}: ${error.message}${hint}`;
 }

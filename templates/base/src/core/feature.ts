@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { BaseConfig } from '../config.js';
 import type { ErrorEnvelope } from './errors.js';
 import type { AppEventBus } from './events.js';
+import type { Health } from './health.js';
 import type { Principal } from './principal.js';
 import type { ToolDefinition } from './tool.js';
 
@@ -16,6 +17,11 @@ export interface FeatureModule<Env extends z.ZodObject = z.ZodObject> {
   id: string;
   /** The environment variables this feature reads. */
   env: Env;
+  /**
+   * The transports this feature serves (default: both). It is neither validated nor set up otherwise:
+   * HTTP authentication declares ['http'], so a server started with --stdio does not ask for API keys.
+   */
+  transports?: readonly ('http' | 'stdio')[];
   setup(env: z.output<Env>, app: App): FeatureRuntime | Promise<FeatureRuntime>;
 }
 
@@ -50,24 +56,34 @@ export interface FeatureRuntime {
 export interface Transport {
   name: 'http' | 'stdio';
   /** Starts serving; the returned function stops accepting work, drains in-flight calls and resolves. */
-  start(server: ServerParts): Promise<{ stop(): Promise<void> }>;
+  start(server: ServerParts): Promise<{ stop(): Promise<void>; url?: URL }>;
 }
 
 /** What the composition root hands a transport: the per-request MCP server factory and the HTTP pipeline. */
 export interface ServerParts {
-  createMcpServer: () => import('@modelcontextprotocol/server').McpServer;
+  /** Pass the SDK's request context when there is one: it lets the factory register only what the request needs. */
+  createMcpServer: (
+    context?: import('@modelcontextprotocol/server').McpRequestContext,
+  ) => import('@modelcontextprotocol/server').McpServer;
   authenticator?: Authenticator;
   beforeAuth: HttpMiddleware[];
   afterAuth: HttpMiddleware[];
   routes: Route[];
   readiness: ReadinessCheck[];
+  /** Readiness (dependency checks + draining) for /readyz. */
+  health: Health;
+  /** Waits for in-flight tool calls, at most DRAIN_TIMEOUT_MS, then aborts the rest. Transports call it in `stop`. */
+  drain(): Promise<void>;
+  /** Asks the composition root for a graceful shutdown (e.g. stdin closed): the same path as SIGTERM. */
+  requestShutdown(reason: string): void;
 }
 
 export type AuthOutcome =
   | { ok: true; principal: Principal }
   | {
       ok: false;
-      status: 400 | 401 | 403;
+      /** 503 when credentials cannot be checked right now (e.g. the identity provider's keys are unreachable). */
+      status: 400 | 401 | 403 | 503;
       error: ErrorEnvelope;
       /** e.g. WWW-Authenticate. */
       headers?: Record<string, string>;
@@ -80,7 +96,11 @@ export interface Authenticator {
 }
 
 /** Calls `next()` to continue, or answers the response itself and does not. */
-export type HttpMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => Promise<void>) => Promise<void>;
+export type HttpMiddleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: () => Promise<void>,
+) => Promise<void>;
 
 export interface Route {
   method: 'GET' | 'POST';
@@ -99,6 +119,12 @@ export interface ToolCall {
   correlationId: string;
   runId?: string;
   signal: AbortSignal;
+  /** The JSON-RPC `id` of the `tools/call` request. */
+  rpcId?: string | number;
+  /** `params._meta` as the client sent it, e.g. W3C trace context (`traceparent`, `tracestate`; SEP-414). */
+  meta?: Readonly<Record<string, unknown>>;
+  /** The MCP protocol revision the request was made under, e.g. `2026-07-28`. */
+  protocolVersion?: string;
 }
 
 export type ToolOutcome =

@@ -1,6 +1,7 @@
 import type { ToolAnnotations } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { BaseConfig } from '../config.js';
 import type { Principal } from './principal.js';
 
 /** What a tool handler gets besides its arguments. */
@@ -12,6 +13,10 @@ export interface ToolContext {
   log: Logger;
   requestId: string;
   correlationId: string;
+  /** The agent run this call belongs to, when the client said (X-Run-Id header or `_meta.runId`). */
+  runId?: string;
+  /** The validated configuration: read settings here, never from `process.env`. */
+  config: BaseConfig;
 }
 
 /**

@@ -1,0 +1,227 @@
+// What the rate limiter adds to a tool call: memory and Redis backends against no limiter, in the same run.
+// Three generated projects (--rate-limit none|memory|redis, otherwise identical) are built; each call is timed
+// (1) in process, through the project's real ToolRunner and limiter middleware (no HTTP, no SDK: the limiter's
+//     own cost), and (2) over HTTP against the booted server (keep-alive, one call at a time: what a client sees).
+// Both limit layers are on (per-tool limit + run budget: two store hits per call) and never refuse, so this is
+// the cost of the common, allowed path. Backends take turns call by call, so drift hits them all alike.
+// Needs redis-server on PATH and `npm run build` (npm run bench does it).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BACKENDS = ['none', 'memory', 'redis'];
+const WARM_UP = 500; // calls per backend before timing starts
+const IN_PROCESS_CALLS = 20_000; // timed calls per backend
+const HTTP_CALLS = 3000;
+const LIMITS = { RATE_LIMIT_PER_MINUTE: '1000000', CALL_BUDGET: '1000000', EDGE_RATE_LIMIT_PER_MINUTE: '0' };
+const TOOL = 'convert_temperature_v2';
+const ARGS = { value: 100, from: 'celsius', to: 'fahrenheit' };
+
+const work = mkdtempSync(join(tmpdir(), 'prod-mcp-bench-limits-'));
+const children = [];
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+
+function run(command, args, cwd) {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+}
+
+async function freePort() {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Renders and builds one project; the Redis project's install (a superset of the others') serves all three. */
+function project(backend, modules) {
+  const dir = join(work, backend);
+  const flags = ['--transport', 'http', '--auth', 'none', '--rate-limit', backend, '--no-docker'];
+  run(
+    process.execPath,
+    [join(root, 'dist/cli/index.js'), dir, '--yes', '--no-install', '--no-git', ...flags],
+    work,
+  );
+  if (modules === undefined) run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir);
+  else symlinkSync(modules, join(dir, 'node_modules'), 'dir');
+  run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], dir);
+  return dir;
+}
+
+async function startRedis() {
+  const port = await freePort();
+  const child = spawn('redis-server', [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ]);
+  children.push(child);
+  await new Promise((resolve, reject) => {
+    child.once('error', () =>
+      reject(new Error('redis-server is not installed (apt-get install redis-server)')),
+    );
+    child.stdout.on('data', (chunk) => chunk.toString().includes('Ready to accept connections') && resolve());
+  });
+  return `redis://127.0.0.1:${port}`;
+}
+
+/** The project's own ToolRunner with the backend's own feature module, as app.ts composes them. */
+async function inProcessCaller(dir, redisUrl) {
+  const load = (path) => import(pathToFileURL(join(dir, 'dist', path)).href);
+  const [{ ToolRunner }, { baseEnv }, { AppEventBus }, { createLogger }, { tools }, { features }] =
+    await Promise.all(
+      [
+        'core/tool-runner.js',
+        'config.js',
+        'core/events.js',
+        'core/logger.js',
+        'tools/index.js',
+        'features.generated.js',
+      ].map(load),
+    );
+  const config = baseEnv.parse({});
+  const app = {
+    config,
+    logger: createLogger({ name: 'bench', level: 'silent' }),
+    events: new AppEventBus(),
+    tools,
+  };
+  const limiter = features.find((feature) => feature.id.startsWith('rate-limit'));
+  const runtime = limiter
+    ? await limiter.setup(limiter.env.parse({ ...LIMITS, REDIS_URL: redisUrl }), app)
+    : {};
+  const runner = new ToolRunner({ ...app, middleware: runtime.toolMiddleware ?? [] });
+  const handler = runner.handlerFor(tools.find((tool) => `${tool.name}_v${tool.version}` === TOOL));
+  const signal = new AbortController().signal;
+  return async () => {
+    const result = await handler(ARGS, { signal });
+    if (result.isError) throw new Error(`call failed: ${JSON.stringify(result.structuredContent)}`);
+  };
+}
+
+async function httpCaller(dir, redisUrl) {
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    ...LIMITS,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    REDIS_URL: redisUrl,
+  };
+  const child = spawn(process.execPath, ['dist/main.js'], { cwd: dir, env, stdio: 'ignore' });
+  children.push(child);
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await sleep(100);
+  }
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'tools/call',
+    params: {
+      name: TOOL,
+      arguments: ARGS,
+      _meta: {
+        'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+        'io.modelcontextprotocol/clientCapabilities': {},
+      },
+    },
+  });
+  const headers = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': '2026-07-28',
+    'mcp-method': 'tools/call',
+    'mcp-name': TOOL,
+  };
+  return () =>
+    new Promise((resolve, reject) => {
+      const req = request(`http://127.0.0.1:${port}/mcp`, { method: 'POST', agent, headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () =>
+          res.statusCode === 200 && !text.includes('"isError":true') ? resolve() : reject(new Error(text)),
+        );
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+const percentile = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+
+/** One call of each backend in turn, `calls` times: load from elsewhere on the machine hits all alike. */
+async function measure(callers, calls) {
+  const samples = Object.fromEntries(BACKENDS.map((b) => [b, []]));
+  for (let i = 0; i < calls + WARM_UP; i++) {
+    for (const backend of BACKENDS) {
+      const start = process.hrtime.bigint();
+      await callers[backend]();
+      if (i >= WARM_UP) samples[backend].push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  return Object.fromEntries(
+    BACKENDS.map((b) => {
+      const sorted = samples[b].sort((x, y) => x - y);
+      return [b, { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), n: sorted.length }];
+    }),
+  );
+}
+
+const redisUrl = await startRedis();
+const dirs = { redis: project('redis') };
+for (const b of ['none', 'memory']) dirs[b] = project(b, join(dirs.redis, 'node_modules'));
+const inProcess = await measure(
+  Object.fromEntries(
+    await Promise.all(BACKENDS.map(async (b) => [b, await inProcessCaller(dirs[b], redisUrl)])),
+  ),
+  IN_PROCESS_CALLS,
+);
+const overHttp = await measure(
+  Object.fromEntries(await Promise.all(BACKENDS.map(async (b) => [b, await httpCaller(dirs[b], redisUrl)]))),
+  HTTP_CALLS,
+);
+
+const us = (ms) => `${(ms * 1000).toFixed(0)} µs`.padStart(9);
+const plus = (ms) => `${ms >= 0 ? '+' : '-'}${Math.abs(ms * 1000).toFixed(0)} µs`.padStart(10);
+function report(title, results) {
+  console.log(`\n${title} (n=${results.none.n} per backend)`);
+  console.log('backend        p50       p99   added p50  added p99');
+  for (const b of BACKENDS) {
+    const { p50, p99 } = results[b];
+    const added =
+      b === 'none' ? '  (baseline)' : `${plus(p50 - results.none.p50)} ${plus(p99 - results.none.p99)}`;
+    console.log(`${b.padEnd(8)} ${us(p50)} ${us(p99)} ${added}`);
+  }
+}
+console.log(
+  'rate limiter: added latency per tool call, both layers on (two store hits per call), allowed path',
+);
+report('in process: ToolRunner + limiter middleware, one call at a time', inProcess);
+report('over HTTP: booted server, keep-alive, one call at a time', overHttp);
+process.exit(0);

@@ -1,0 +1,84 @@
+// Tool-call throughput and latency of the generated server (issue 3's core: --auth none --rate-limit none,
+// default LOG_LEVEL=info, so the per-call log line is paid) against a bare SDK v2 `createMcpHandler` server
+// serving the same tool, in the same run. Variants are interleaved in rounds so machine drift hits all alike;
+// medians are reported with the ratio to the bare server, and so is the server's own CPU time per call (least
+// of the rounds), which other load on a shared machine disturbs far less than requests/s.
+// `generated, warn` shows what the per-call info log line costs; `defaults, no auth` adds the default in-memory
+// rate limits (thresholds out of reach, so every check runs and none refuses).
+// Needs `npm run build` (npm run bench does it). About 100 s.
+
+import { execFileSync } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { boot, buildProject, load, median, ROOT, SERVER_NODE, toolCall } from './server/harness.mjs';
+
+const ROUNDS = 4;
+const SECONDS = 4;
+const CONNECTIONS = 50;
+const request = toolCall('convert_temperature_v2', { value: 21, from: 'celsius', to: 'fahrenheit' });
+
+const dir = buildProject('core', [
+  '--transport',
+  'both',
+  '--auth',
+  'none',
+  '--rate-limit',
+  'none',
+  '--no-docker',
+]);
+copyFileSync(join(ROOT, 'bench/server/bare-server.mjs'), join(dir, 'bare-server.mjs'));
+// The defaults with --auth none: in-memory rate limits on, set high enough never to refuse, so their code runs.
+const defaults = buildProject('defaults', ['--auth', 'none', '--no-docker']);
+const LIMITS = {
+  RATE_LIMIT_PER_MINUTE: '1000000000',
+  CALL_BUDGET: '1000000000',
+  EDGE_RATE_LIMIT_PER_MINUTE: '1000000000',
+};
+
+// Every server must answer the call correctly before its speed means anything.
+const variants = {
+  bare: await boot(dir, 'bare-server.mjs', {}),
+  generated: await boot(dir, 'dist/main.js', { LOG_LEVEL: 'info' }),
+  'generated, warn': await boot(dir, 'dist/main.js', { LOG_LEVEL: 'warn' }),
+  'defaults, no auth': await boot(defaults, 'dist/main.js', { LOG_LEVEL: 'info', ...LIMITS }),
+};
+for (const [name, { port }] of Object.entries(variants)) {
+  const answer = await fetch(`http://127.0.0.1:${port}/mcp`, request).then((r) => r.json());
+  if (answer.result?.structuredContent?.value !== 69.8)
+    throw new Error(`${name} answered ${JSON.stringify(answer)}`);
+}
+
+const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+for (const port of Object.values(variants))
+  await load(port, request, { connections: CONNECTIONS, seconds: 2 });
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, port] of Object.entries(variants)) {
+    samples[name].push(await load(port, request, { connections: CONNECTIONS, seconds: SECONDS }));
+  }
+}
+
+const stat = (name, key) => median(samples[name].map((s) => s[key]));
+// Other load on the machine only ever adds CPU time: the least-disturbed round is the best estimate.
+const leastCpu = (name) => Math.min(...samples[name].map((s) => s.cpuUsPerCall));
+const nodeVersion = execFileSync(SERVER_NODE, ['--version'], { encoding: 'utf8' }).trim();
+console.log(`servers on Node ${nodeVersion} (BENCH_NODE=<path> for another)`);
+console.log(
+  `tools/call (2026-07-28), ${CONNECTIONS} connections, server pinned to one core, ${ROUNDS} x ${SECONDS} s`,
+);
+console.log('variant              req/s   ratio   p50 ms  p99 ms   CPU µs/call  CPU ratio');
+for (const name of Object.keys(samples)) {
+  const rps = stat(name, 'rps');
+  const cpu = leastCpu(name);
+  // CPU ratio = bare CPU per call / this CPU per call: the throughput ratio a quiet machine would show.
+  const cells = [
+    name.padEnd(18),
+    rps.toFixed(0).padStart(7),
+    `${(rps / stat('bare', 'rps')).toFixed(2)}x`.padStart(7),
+    String(stat(name, 'p50')).padStart(8),
+    String(stat(name, 'p99')).padStart(7),
+    cpu.toFixed(0).padStart(12),
+    `${(leastCpu('bare') / cpu).toFixed(2)}x`.padStart(10),
+  ];
+  console.log(cells.join(' '));
+}
+process.exit(0);

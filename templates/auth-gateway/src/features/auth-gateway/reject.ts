@@ -1,0 +1,36 @@
+import { currentRequest } from '../../core/context.js';
+import { envelope } from '../../core/errors.js';
+import type { App, AuthOutcome } from '../../core/feature.js';
+
+/**
+ * Every rejection is logged (with the request id and the peer address, so an operator can tell a
+ * misconfigured gateway from a request that went around it) and counted (`auth.rejected`). The client learns
+ * only that this server must be reached through its gateway.
+ */
+export function rejecter(app: App) {
+  return (status: 401 | 503, reason: string, peer: string | undefined): AuthOutcome => {
+    const requestId = currentRequest()?.requestId;
+    if (status === 503) app.logger.error({ requestId, status, reason, peer }, 'auth rejected');
+    else app.logger.warn({ requestId, status, reason, peer }, 'auth rejected');
+    app.events.emit('auth.rejected', { status, reason });
+    if (status === 503) {
+      const message =
+        'Requests cannot be checked right now: the gateway keys are unreachable. Retry shortly.';
+      return {
+        ok: false,
+        status,
+        error: envelope('UNAVAILABLE', message, { retryAfter: 5 }),
+        headers: { 'retry-after': '5' },
+        reason,
+      };
+    }
+    // No WWW-Authenticate challenge: there is no credential this server could ask the client for. The
+    // gateway in front owns authentication; a request without its proof went around it.
+    return {
+      ok: false,
+      status,
+      error: envelope('UNAUTHENTICATED', 'This server accepts requests only through its API gateway.'),
+      reason,
+    };
+  };
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { positiveInt } from '../../core/env.js';
+import type { FeatureModule } from '../../core/feature.js';
+import { limitsEnv } from '../rate-limit/env.js';
+import { createLimits } from '../rate-limit/limits.js';
+import { createRedisClient } from './redis-client.js';
+import { RedisHealth } from './redis-health.js';
+import { RedisRateLimitStore } from './redis-store.js';
+
+export const rateLimitRedisEnv = limitsEnv.extend({
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/ })
+    .describe('a redis:// or rediss:// URL such as redis://localhost:6379'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .min(1)
+    .default('mcp:limits:')
+    .describe('a non-empty key prefix such as myapp:limits:'),
+  REDIS_FAILURE_POLICY: z
+    .enum(['fail-open', 'fail-closed'])
+    .default('fail-open')
+    .describe('fail-open or fail-closed'),
+  REDIS_TIMEOUT_MS: positiveInt(250, 'a duration in milliseconds (at least 1)'),
+});
+
+/** Limits shared by every replica through one Redis: the totals hold however many processes serve. */
+export const rateLimitRedis: FeatureModule<typeof rateLimitRedisEnv> = {
+  id: 'rate-limit-redis',
+  env: rateLimitRedisEnv,
+  async setup(env, app) {
+    const logger = app.logger.child({ component: 'rate-limit-redis' });
+    const store = await RedisRateLimitStore.connect(createRedisClient(env.REDIS_URL), {
+      keyPrefix: env.REDIS_KEY_PREFIX,
+      timeoutMs: env.REDIS_TIMEOUT_MS,
+      policy: env.REDIS_FAILURE_POLICY,
+      health: new RedisHealth(logger, app.events, env.REDIS_FAILURE_POLICY),
+    });
+    return { ...createLimits(store, env, app), readiness: [store.readiness] };
+  },
+};

@@ -1,0 +1,29 @@
+import { pino } from 'pino';
+import { AppEventBus } from '../../../src/core/events.js';
+import { createRedisClient } from '../../../src/features/rate-limit-redis/redis-client.js';
+import { type FailurePolicy, RedisHealth } from '../../../src/features/rate-limit-redis/redis-health.js';
+import { RedisRateLimitStore } from '../../../src/features/rate-limit-redis/redis-store.js';
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** A Redis store wired as the feature wires it, with its log lines and health events captured for asserts. */
+export async function redisStore(url: string, options: { policy?: FailurePolicy; timeoutMs?: number } = {}) {
+  const policy = options.policy ?? 'fail-open';
+  const logs: LogLine[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
+  const events = new AppEventBus();
+  const health: boolean[] = [];
+  events.on('dependency.health', (event) => health.push(event.ok));
+  const store = await RedisRateLimitStore.connect(createRedisClient(url), {
+    keyPrefix: 'test:limits:',
+    // Generous unless a test is about timeouts: a busy CI machine must not turn slow replies into outages.
+    timeoutMs: options.timeoutMs ?? 5000,
+    policy,
+    health: new RedisHealth(logger, events, policy),
+  });
+  return { store, logs, health };
+}

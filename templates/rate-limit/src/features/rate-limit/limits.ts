@@ -1,0 +1,35 @@
+import type { App, FeatureRuntime } from '../../core/feature.js';
+import type { RateLimitStore } from '../../core/rate-limit.js';
+import { edgeLimit } from './edge-limit.js';
+import type { LimitsEnv } from './env.js';
+import { MemoryRateLimitStore } from './memory-store.js';
+import { toolLimits } from './tool-limits.js';
+
+/**
+ * The limits, given a store. This folder is shared code, not a feature of its own: each backend
+ * (`rate-limit-memory`, `rate-limit-redis`) is the feature module — it builds its store and returns this
+ * runtime — so switching backend swaps one folder and one line of `features.generated.ts`.
+ */
+export function createLimits(store: RateLimitStore, env: LimitsEnv, app: App): FeatureRuntime {
+  const edgeStore = new MemoryRateLimitStore();
+  const runtime: FeatureRuntime = {
+    toolMiddleware: [
+      toolLimits(
+        store,
+        {
+          perMinute: env.RATE_LIMIT_PER_MINUTE,
+          budget: env.CALL_BUDGET,
+          budgetWindowMs: env.CALL_BUDGET_WINDOW_SECONDS * 1000,
+        },
+        app.events,
+      ),
+    ],
+    async close() {
+      await Promise.all([store.close(), edgeStore.close()]);
+    },
+  };
+  if (env.EDGE_RATE_LIMIT_PER_MINUTE > 0) {
+    runtime.afterAuth = [edgeLimit(edgeStore, env.EDGE_RATE_LIMIT_PER_MINUTE, app.events)];
+  }
+  return runtime;
+}

@@ -1,0 +1,254 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Agent, type IncomingHttpHeaders, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { bootServer, type PreparedProject, prepareProject, type RunningServer } from './harness.js';
+import { type RedisServer, startRedis } from './redis.js';
+
+/**
+ * Issue 5 against booted generated servers (`node dist/main.js` on the Dockerfile's Node 24), driven over real
+ * HTTP: exact limits under concurrency, budgets, the HTTP edge guard, two processes sharing one real Redis,
+ * and Redis killed and restarted under both failure policies.
+ */
+const KEY = `mcp_${randomBytes(32).toString('base64url')}`;
+const AUTH = {
+  API_KEYS: `alice:${createHash('sha256').update(KEY).digest('hex')}`,
+  // Each case turns on only the layer it measures.
+  RATE_LIMIT_PER_MINUTE: '0',
+  CALL_BUDGET: '0',
+  EDGE_RATE_LIMIT_PER_MINUTE: '0',
+};
+const TOOL = 'convert_temperature_v2';
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Record<string, unknown>;
+  /** `ok`, or the error code of the envelope (tool result or HTTP body). */
+  outcome: string;
+  envelope?: { error: string; retryAfter?: number; message: string };
+}
+
+/** One 2026-07-28 `tools/call` over node:http (JSON or SSE answer). */
+function callTool(server: RunningServer, headers: Record<string, string> = {}): Promise<Reply> {
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'tools/call',
+    params: {
+      name: TOOL,
+      arguments: { value: 100, from: 'celsius', to: 'fahrenheit' },
+      _meta: {
+        'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+        'io.modelcontextprotocol/clientCapabilities': {},
+      },
+    },
+  });
+  const mcpHeaders = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': '2026-07-28',
+    'mcp-method': 'tools/call',
+    'mcp-name': TOOL,
+    authorization: `Bearer ${KEY}`,
+  };
+  return new Promise((resolve, reject) => {
+    const req = request(new URL('/mcp', server.url), {
+      method: 'POST',
+      agent,
+      headers: { ...mcpHeaders, ...headers },
+    });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve(reply(res.statusCode ?? 0, res.headers, text)));
+    });
+    req.end(body);
+  });
+}
+
+function reply(status: number, headers: IncomingHttpHeaders, text: string): Reply {
+  const sse = headers['content-type']?.startsWith('text/event-stream') ?? false;
+  const json = sse
+    ? (text
+        .split('\n')
+        .findLast((line) => line.startsWith('data:'))
+        ?.slice(5) ?? '{}')
+    : text;
+  const body = JSON.parse(json) as Record<string, unknown>;
+  const result = body.result as { isError?: boolean; structuredContent?: Reply['envelope'] } | undefined;
+  const envelope = result === undefined ? (body as unknown as Reply['envelope']) : result.structuredContent;
+  const failed = status !== 200 || result?.isError === true;
+  return { status, headers, body, outcome: failed ? (envelope?.error ?? `HTTP ${status}`) : 'ok', envelope };
+}
+
+const count = (replies: Reply[], outcome: string) => replies.filter((r) => r.outcome === outcome).length;
+const concurrently = (n: number, call: (i: number) => Promise<Reply>) =>
+  Promise.all(Array.from({ length: n }, (_, i) => call(i)));
+
+async function readiness(server: RunningServer): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(new URL('/readyz', server.url));
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Servers booted by the running describe block; stopped before its project is removed. */
+const servers: RunningServer[] = [];
+async function boot(project: PreparedProject, env: Record<string, string>): Promise<RunningServer> {
+  const server = await bootServer(project.dir, { ...AUTH, ...env }, { node: 24 });
+  servers.push(server);
+  return server;
+}
+const stopServers = () => Promise.all(servers.splice(0).map((server) => server.stop()));
+afterAll(() => agent.destroy());
+
+describe('rate limits, memory store', () => {
+  let project: PreparedProject;
+  beforeAll(async () => {
+    project = await prepareProject({ transport: 'http', auth: 'api-key', rateLimit: 'memory' });
+    await project.run('npm', ['run', 'build'], { node: 24 });
+  });
+  afterAll(async () => {
+    await stopServers();
+    await project?.remove();
+  });
+
+  test('300 concurrent calls against a limit of 100: exactly 100 run', async () => {
+    const server = await boot(project, { RATE_LIMIT_PER_MINUTE: '100' });
+    const replies = await concurrently(300, () => callTool(server));
+    expect([count(replies, 'ok'), count(replies, 'RATE_LIMITED')]).toEqual([100, 200]);
+    const waits = replies.flatMap((r) => (r.outcome === 'RATE_LIMITED' ? [r.envelope?.retryAfter] : []));
+    expect(waits.every((s) => s !== undefined && s >= 1 && s <= 60)).toBe(true);
+  });
+
+  test('a run over its budget gets BUDGET_EXHAUSTED with the time its oldest call leaves the window', async () => {
+    const server = await boot(project, { CALL_BUDGET: '5', CALL_BUDGET_WINDOW_SECONDS: '600' });
+    const started = Date.now();
+    const run = { 'x-run-id': 'run-a' };
+    const spent = await concurrently(5, () => callTool(server, run));
+    expect(count(spent, 'ok')).toBe(5);
+    const refused = await callTool(server, run);
+    const elapsed = Math.ceil((Date.now() - started) / 1000);
+    expect(refused.outcome).toBe('BUDGET_EXHAUSTED');
+    expect(refused.envelope?.retryAfter).toBeGreaterThanOrEqual(600 - elapsed);
+    expect(refused.envelope?.retryAfter).toBeLessThanOrEqual(600);
+    expect(refused.envelope?.message).toContain('Run run-a has used its budget of 5 tool calls');
+    expect((await callTool(server, { 'x-run-id': 'run-b' })).outcome).toBe('ok');
+  });
+
+  test('the HTTP edge answers a flood with 429, Retry-After and the envelope', async () => {
+    const server = await boot(project, { EDGE_RATE_LIMIT_PER_MINUTE: '5' });
+    const replies = await concurrently(8, () => callTool(server));
+    expect(count(replies, 'ok')).toBe(5);
+    const flooded = replies.filter((r) => r.status === 429);
+    expect(flooded).toHaveLength(3);
+    for (const r of flooded) {
+      expect(r.body).toMatchObject({ error: 'RATE_LIMITED', retryable: true });
+      expect(Number(r.headers['retry-after'])).toBe(r.body.retryAfter);
+      expect(typeof r.body.requestId).toBe('string');
+    }
+  });
+});
+
+describe('rate limits, Redis store', () => {
+  let project: PreparedProject;
+  let redis: RedisServer;
+  beforeAll(async () => {
+    project = await prepareProject({ transport: 'http', auth: 'api-key', rateLimit: 'redis' });
+    await project.run('npm', ['run', 'build'], { node: 24 });
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await stopServers();
+    await redis?.stop();
+    await project?.remove();
+  });
+
+  test("the project's own typecheck, lint and tests pass (its tests start their own redis-server)", async () => {
+    await project.run('npm', ['run', 'typecheck']);
+    await project.run('npm', ['run', 'lint']);
+    const tests = await project.run('npm', ['test']);
+    expect(tests.all).toMatch(/rate-limit-redis/);
+  });
+
+  test('two server processes sharing one Redis allow exactly the limit in total', async () => {
+    // 300 calls at once on 2 cores: a generous Redis timeout, so no slow reply fails open (not what this measures).
+    const env = {
+      REDIS_URL: redis.url,
+      RATE_LIMIT_PER_MINUTE: '100',
+      REDIS_KEY_PREFIX: 'e2e:exact:',
+      REDIS_TIMEOUT_MS: '5000',
+    };
+    const [a, b] = [await boot(project, env), await boot(project, env)];
+    const replies = await concurrently(300, (i) => callTool(i % 2 === 0 ? a : b));
+    expect([count(replies, 'ok'), count(replies, 'RATE_LIMITED')]).toEqual([100, 200]);
+  });
+
+  test('a run budget holds across both processes', async () => {
+    const env = { REDIS_URL: redis.url, CALL_BUDGET: '4', REDIS_KEY_PREFIX: 'e2e:budget:' };
+    const [a, b] = [await boot(project, env), await boot(project, env)];
+    const run = { 'x-run-id': 'shared-run' };
+    const spent = await concurrently(4, (i) => callTool(i % 2 === 0 ? a : b, run));
+    expect(count(spent, 'ok')).toBe(4);
+    expect((await callTool(a, run)).outcome).toBe('BUDGET_EXHAUSTED');
+    expect((await callTool(b, run)).outcome).toBe('BUDGET_EXHAUSTED');
+  });
+
+  test('Redis killed mid-run: servers stay up, follow their policy, report it, and recover', async () => {
+    const env = { REDIS_URL: redis.url, RATE_LIMIT_PER_MINUTE: '2', REDIS_KEY_PREFIX: 'e2e:outage:' };
+    const open = await boot(project, { ...env, REDIS_FAILURE_POLICY: 'fail-open' });
+    const closed = await boot(project, { ...env, REDIS_FAILURE_POLICY: 'fail-closed' });
+    const before = [await callTool(open), await callTool(closed), await callTool(open)];
+    expect(before.map((r) => r.outcome)).toEqual(['ok', 'ok', 'RATE_LIMITED']);
+
+    // Traffic keeps flowing while Redis dies: no call may fail for any other reason, hang, or crash the server.
+    let flowing = true;
+    const crossing: Reply[] = [];
+    const traffic = (async () => {
+      while (flowing) crossing.push(await callTool(open));
+    })();
+    await sleep(200);
+    await redis.kill();
+    await sleep(300);
+    flowing = false;
+    await traffic;
+    expect(crossing.every((r) => r.outcome === 'ok' || r.outcome === 'RATE_LIMITED')).toBe(true);
+    expect([crossing[0]?.outcome, crossing.at(-1)?.outcome]).toEqual(['RATE_LIMITED', 'ok']);
+
+    const openDuring = await concurrently(3, () => callTool(open));
+    expect(openDuring.map((r) => r.outcome)).toEqual(['ok', 'ok', 'ok']);
+    const closedDuring = await callTool(closed);
+    expect(closedDuring.outcome).toBe('UPSTREAM_UNAVAILABLE');
+    expect(closedDuring.envelope?.retryAfter).toBe(5);
+    expect(await readiness(open)).toMatchObject({ status: 200, body: { status: 'degraded' } });
+    expect((await readiness(closed)).status).toBe(503);
+    for (const server of [open, closed]) {
+      expect((await fetch(new URL('/healthz', server.url))).status).toBe(200);
+    }
+
+    await redis.restart();
+    const restarted = Date.now();
+    await vi.waitFor(
+      async () => {
+        expect(await readiness(open)).toMatchObject({ status: 200, body: { status: 'ready' } });
+        expect((await readiness(closed)).status).toBe(200);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    console.log(`limits enforced again ${Date.now() - restarted} ms after Redis restarted`);
+    const after = [
+      await callTool(open),
+      await callTool(closed),
+      await callTool(open),
+      await callTool(closed),
+    ];
+    expect(after.map((r) => r.outcome)).toEqual(['ok', 'ok', 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect(open.output().match(/Redis is unreachable/g)).toHaveLength(1);
+    expect(open.output()).toContain('Redis is reachable again');
+    expect([open.process.exitCode, closed.process.exitCode]).toEqual([null, null]);
+  });
+});

@@ -1,0 +1,165 @@
+import { once } from 'node:events';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runConformance } from './conformance.js';
+import { bootServer, type PreparedProject, prepareProject, type RunningServer } from './harness.js';
+
+/**
+ * Issue 3's promise, on the built artefact: the project generated with `--transport both --auth none
+ * --rate-limit none` boots and serves the official SDK client in both protocol eras over HTTP and stdio, answers
+ * the unhappy paths with the envelope, passes the official conformance scenarios that apply to any server,
+ * and exits 0 on SIGTERM.
+ */
+type Era = 'legacy' | 'modern';
+const clientFor = (era: Era) =>
+  new Client(
+    { name: 'e2e', version: '1.0.0' },
+    { versionNegotiation: { mode: era === 'legacy' ? 'legacy' : { pin: '2026-07-28' } } },
+  );
+
+/** A stand-in for the npm registry the example tool calls: one fast package, one that never answers. */
+async function fakeRegistry(): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    if (req.url === '/zod/latest') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ name: 'zod', version: '4.6.7', license: 'MIT' }));
+    } else if (req.url !== '/hangs/latest') {
+      res.writeHead(404).end();
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const structured = (result: { structuredContent?: unknown }) =>
+  result.structuredContent as Record<string, unknown>;
+
+describe('the generated server, --transport both --auth none --rate-limit none', () => {
+  let project: PreparedProject;
+  let registry: Awaited<ReturnType<typeof fakeRegistry>>;
+  let server: RunningServer;
+  let mcp: URL;
+  const env = () => ({ NPM_REGISTRY_URL: registry.url, EXTERNAL_TOOL_TIMEOUT_MS: '500' });
+
+  beforeAll(async () => {
+    project = await prepareProject({ transport: 'both', auth: 'none', rateLimit: 'none' });
+    await project.run('npm', ['run', 'build']);
+    registry = await fakeRegistry();
+    server = await bootServer(project.dir, env());
+    mcp = new URL('/mcp', server.url);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    registry?.server.closeAllConnections();
+    registry?.server.close();
+    await project?.remove();
+  });
+
+  describe.each(['modern', 'legacy'] as const)('over HTTP with the SDK client (%s era)', (era) => {
+    let client: Client;
+    beforeAll(async () => {
+      client = clientFor(era);
+      await client.connect(new StreamableHTTPClientTransport(mcp));
+    });
+    afterAll(() => client.close());
+
+    test('negotiates the era and lists the example tools, v1 marked deprecated', async () => {
+      expect(client.getProtocolEra()).toBe(era);
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name).sort()).toEqual([
+        'convert_temperature_v1',
+        'convert_temperature_v2',
+        'npm_package_v1',
+      ]);
+      const v1 = tools.find((tool) => tool.name === 'convert_temperature_v1');
+      expect(v1?._meta).toMatchObject({ deprecated: { replacedBy: 'convert_temperature_v2' } });
+    });
+
+    test('calls tools, and answers failures with the envelope', async () => {
+      const converted = await client.callTool({
+        name: 'convert_temperature_v2',
+        arguments: { value: 100, from: 'celsius', to: 'fahrenheit' },
+      });
+      expect(converted.structuredContent).toEqual({ value: 212, unit: 'fahrenheit' });
+
+      const invalid = await client.callTool({ name: 'convert_temperature_v2', arguments: { value: 'hot' } });
+      expect(invalid.isError).toBe(true);
+      expect(structured(invalid)).toMatchObject({ error: 'INVALID_ARGUMENT', retryable: false });
+
+      const found = await client.callTool({ name: 'npm_package_v1', arguments: { name: 'zod' } });
+      expect(found.structuredContent).toEqual({ name: 'zod', version: '4.6.7', license: 'MIT' });
+
+      const started = Date.now();
+      const slow = await client.callTool({ name: 'npm_package_v1', arguments: { name: 'hangs' } });
+      expect(structured(slow)).toMatchObject({
+        error: 'TIMEOUT',
+        retryable: true,
+        requestId: expect.any(String),
+      });
+      expect(Date.now() - started).toBeLessThan(3_000);
+    });
+  });
+
+  test('refuses a foreign Host (DNS rebinding) and an oversized body, with the envelope', async () => {
+    const post = (headers: Record<string, string>, body: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          mcp,
+          { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk) => {
+              text += chunk;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const rebinding = await post({ host: 'attacker.example' }, '{}');
+    expect(rebinding.status).toBe(403);
+    expect(JSON.parse(rebinding.body)).toMatchObject({ error: 'FORBIDDEN' });
+    const big = await post({}, JSON.stringify({ pad: 'x'.repeat(2_000_000) }));
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.body)).toMatchObject({ error: 'PAYLOAD_TOO_LARGE', retryable: false });
+  });
+
+  test('passes the official conformance scenarios that apply to any server', async () => {
+    const scenarios = ['server-initialize', 'tools-list', 'dns-rebinding-protection', 'ping'];
+    const results = [];
+    for (const scenario of scenarios) results.push(await runConformance(mcp, scenario));
+    const summary = results.map((r) => `${r.scenario} ${r.passed}/${r.total}`);
+    console.log(`conformance: ${summary.join(', ')}`);
+    for (const result of results) {
+      expect(result.total, result.output).toBeGreaterThan(0);
+      expect(result.passed, result.output).toBe(result.total);
+      expect(result.exitCode, result.output).toBe(0);
+    }
+  });
+
+  test.each(['modern', 'legacy'] as const)('serves the SDK client over stdio (%s era)', async (era) => {
+    const client = clientFor(era);
+    await client.connect(
+      new StdioClientTransport({
+        command: 'node',
+        args: ['dist/main.js', '--stdio'],
+        cwd: project.dir,
+        env: { PATH: process.env.PATH ?? '', ...env() },
+        stderr: 'pipe', // the server's JSON logs; not echoed into the test output
+      }),
+    );
+    expect(client.getProtocolEra()).toBe(era);
+    const result = await client.callTool({ name: 'convert_temperature_v1', arguments: { celsius: 37 } });
+    expect(structured(result).fahrenheit).toBeCloseTo(98.6);
+    await client.close();
+  });
+
+  test('exits 0 on SIGTERM', async () => {
+    expect(await server.stop()).toBe(0);
+  });
+});

@@ -1,0 +1,28 @@
+import { EventEmitter } from 'node:events';
+import type { ErrorCode } from './errors.js';
+import type { Principal } from './principal.js';
+
+/**
+ * What the server reports about itself. Core and features emit; metrics, tracing and usage accounting
+ * listen. Emitting never depends on who listens, so turning metrics off removes no code from the hot path
+ * but a no-op emit.
+ */
+export interface AppEvents {
+  /** One per tool call, after it finished (any outcome). */
+  'tool.call': [
+    {
+      tool: string;
+      principal: Principal;
+      outcome: 'ok' | ErrorCode;
+      durationMs: number;
+      cost: number;
+    },
+  ];
+  /** One per HTTP request, after the response finished. */
+  'http.request': [{ route: string; method: string; status: number; durationMs: number }];
+  'auth.rejected': [{ status: number; reason: string }];
+  'limit.rejected': [{ kind: 'tool' | 'budget' | 'edge'; tool?: string }];
+  'dependency.health': [{ name: string; ok: boolean }];
+}
+
+export class AppEventBus extends EventEmitter<AppEvents> {}

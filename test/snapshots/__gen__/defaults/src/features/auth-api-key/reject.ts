@@ -1,0 +1,26 @@
+import { currentRequest } from '../../core/context.js';
+import { envelope } from '../../core/errors.js';
+import type { App, AuthOutcome } from '../../core/feature.js';
+
+/**
+ * Every rejection is logged (with the request id, so an operator can answer "why was I refused?") and
+ * counted (`auth.rejected`, which metrics turn into a counter). The reason stays in the log; the client gets
+ * a message that helps a legitimate caller and nothing that helps a guesser.
+ */
+export function rejecter(app: App) {
+  return (status: 400 | 401, reason: string, message: string): AuthOutcome => {
+    app.logger.warn({ requestId: currentRequest()?.requestId, status, reason }, 'auth rejected');
+    app.events.emit('auth.rejected', { status, reason });
+    // RFC 6750 §3: no error code when no credentials came; invalid_request when they were malformed.
+    const error =
+      status === 400 ? 'invalid_request' : reason === 'unknown api key' ? 'invalid_token' : undefined;
+    const challenge = error === undefined ? 'Bearer realm="mcp"' : `Bearer realm="mcp", error="${error}"`;
+    return {
+      ok: false,
+      status,
+      error: envelope('UNAUTHENTICATED', message),
+      headers: { 'www-authenticate': challenge },
+      reason,
+    };
+  };
+}

@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DestinationStream, Logger } from 'pino';
+import { type BaseConfig, ConfigError, loadConfig } from './config.js';
+import { AppEventBus } from './core/events.js';
+import type { App, FeatureModule, FeatureRuntime, ServerParts } from './core/feature.js';
+import { Health } from './core/health.js';
+import { createLogger } from './core/logger.js';
+import type { ToolDefinition } from './core/tool.js';
+import { ToolRunner } from './core/tool-runner.js';
+import { createServerFactory } from './server.js';
+
+export interface StartOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  features: readonly FeatureModule[];
+  tools: readonly ToolDefinition[];
+  /** Command-line arguments: `--stdio` selects the stdio transport, whatever MCP_TRANSPORT says. */
+  argv?: readonly string[];
+  /** Where log lines go instead of stdout/stderr (tests read them back). */
+  logDestination?: DestinationStream;
+}
+
+export interface RunningApp {
+  config: BaseConfig;
+  logger: Logger;
+  events: AppEventBus;
+  transport: 'http' | 'stdio';
+  /** The MCP endpoint, when the transport has one. */
+  url?: URL;
+  /** Graceful shutdown: readiness fails, in-flight calls drain, features close. Safe to call twice. */
+  shutdown(reason: string): Promise<void>;
+  /** Settles when a shutdown finished, whoever started it (a signal, or stdin closing under stdio). */
+  stopped: Promise<void>;
+}
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  version: string;
+};
+
+const TRANSPORTS = ['http', 'stdio'] as const;
+
+/** `--stdio` wins, then MCP_TRANSPORT, then HTTP when this build has it: a container's default. */
+function chooseTransport(config: BaseConfig, argv: readonly string[], features: readonly FeatureModule[]) {
+  const available = TRANSPORTS.filter((name) => features.some((feature) => feature.id === name));
+  const wanted = argv.includes('--stdio') ? 'stdio' : (config.MCP_TRANSPORT ?? available[0]);
+  if (wanted === undefined || !available.includes(wanted)) {
+    throw new ConfigError([
+      `MCP_TRANSPORT: this server was generated with ${available.join(' and ') || 'no'} transport, so "${wanted}" cannot be served`,
+    ]);
+  }
+  return wanted;
+}
+
+/**
+ * The composition root: validate every variable at once, build shared services, set features up in the
+ * order of features.generated.ts, and start the chosen transport with the parts they contributed.
+ */
+export async function startApp(options: StartOptions): Promise<RunningApp> {
+  const loaded = loadConfig(options.env, options.features);
+  const config = loaded.base;
+  const transportName = chooseTransport(config, options.argv ?? [], options.features);
+  const logger = createLogger({
+    name: pkg.name,
+    level: config.LOG_LEVEL,
+    destination: options.logDestination ?? (transportName === 'stdio' ? 'stderr' : 'stdout'),
+  });
+  const events = new AppEventBus();
+  const app: App = { config, logger, events, tools: options.tools };
+
+  const runtimes: FeatureRuntime[] = [];
+  const closeFeatures = async () => {
+    for (const runtime of runtimes.toReversed()) {
+      await runtime.close?.().catch((err: unknown) => logger.error({ err }, 'a feature failed to close'));
+    }
+  };
+  try {
+    for (const feature of options.features) {
+      runtimes.push(await feature.setup(loaded.features.get(feature.id) ?? {}, app));
+    }
+  } catch (error) {
+    await closeFeatures();
+    throw error;
+  }
+  const authenticators = runtimes.flatMap((r) => (r.authenticator ? [r.authenticator] : []));
+  if (authenticators.length > 1)
+    throw new Error('More than one feature provides an authenticator; keep one auth feature');
+  const transport = runtimes.find((r) => r.transport?.name === transportName)?.transport;
+  if (transport === undefined) throw new Error(`No feature provides the ${transportName} transport`);
+
+  const runner = new ToolRunner({
+    config,
+    logger,
+    events,
+    tools: options.tools,
+    middleware: runtimes.flatMap((r) => r.toolMiddleware ?? []),
+  });
+  const readiness = runtimes.flatMap((r) => r.readiness ?? []);
+  const health = new Health(readiness, events);
+
+  let resolveStopped = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    resolveStopped = resolve;
+  });
+  let stopping: Promise<void> | undefined;
+  let stopTransport = async () => {};
+  const shutdown = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info({ reason }, 'shutting down: readiness now fails; in-flight calls drain');
+      health.startDraining();
+      // Give load balancers time to see /readyz fail before we stop taking requests.
+      if (config.SHUTDOWN_DELAY_MS > 0) await sleep(config.SHUTDOWN_DELAY_MS);
+      await stopTransport();
+      await closeFeatures();
+      logger.info('stopped');
+      resolveStopped();
+    })();
+    return stopping;
+  };
+
+  const parts: ServerParts = {
+    createMcpServer: createServerFactory(options.tools, runner, { name: pkg.name, version: pkg.version }),
+    authenticator: authenticators[0],
+    beforeAuth: runtimes.flatMap((r) => r.beforeAuth ?? []),
+    afterAuth: runtimes.flatMap((r) => r.afterAuth ?? []),
+    routes: runtimes.flatMap((r) => r.routes ?? []),
+    readiness,
+    health,
+    drain: async () => {
+      const aborted = await runner.drain(config.DRAIN_TIMEOUT_MS);
+      if (aborted > 0)
+        logger.warn({ aborted }, `aborted ${aborted} call(s) still running after DRAIN_TIMEOUT_MS`);
+    },
+    requestShutdown: (reason) => void shutdown(reason),
+  };
+  const started = await transport.start(parts).catch(async (error: unknown) => {
+    await closeFeatures();
+    throw error;
+  });
+  stopTransport = () => started.stop();
+  logger.info(
+    { transport: transportName, url: started.url?.href, tools: options.tools.length, version: pkg.version },
+    'ready',
+  );
+  return { config, logger, events, transport: transportName, url: started.url, shutdown, stopped };
+}

@@ -1,0 +1,17 @@
+/**
+ * Storage for sliding-window limits. Backends (memory, Redis) implement it; the limiters that use it do not
+ * know which one they have, so switching backend is a feature switch, not a change to any tool.
+ */
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** Hits still available in the window after this one (0 when refused). */
+  remaining: number;
+  /** When refused: milliseconds until the oldest hit leaves the window and a slot frees. */
+  retryAfterMs: number;
+}
+
+export interface RateLimitStore {
+  /** Atomically: if fewer than `limit` hits happened under `key` in the last `windowMs`, record one. */
+  hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
+  close(): Promise<void>;
+}

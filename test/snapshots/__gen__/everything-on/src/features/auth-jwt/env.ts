@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { list, milliseconds } from '../../core/env.js';
+
+/** Verified with a published public key (JWKS). */
+const ASYMMETRIC = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
+/** Verified with the shared secret. Never allowed beside the above: that mix is the HS/RS confusion attack. */
+const SYMMETRIC = ['HS256', 'HS384', 'HS512'];
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Keys fetched over plain HTTP could be swapped in transit, so only a loopback JWKS may skip TLS. */
+const isSecure = (url: string) => url.startsWith('https://') || LOOPBACK.has(new URL(url).hostname);
+
+export const jwtEnv = z
+  .object({
+    JWT_ISSUER: z.string().describe('the `iss` your authorization server writes into its tokens'),
+    JWT_AUDIENCE: z
+      .url({ protocol: /^https?$/ })
+      .describe(
+        "this server's public MCP URL, which tokens must name as `aud` (e.g. https://mcp.example.com/mcp)",
+      ),
+    JWT_JWKS_URL: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe('the URL of your authorization server keys'),
+    JWT_SECRET: z.string().min(32).optional().describe('a shared HS256 secret of at least 32 characters'),
+    JWT_ALGORITHMS: list('comma-separated JWS algorithms, e.g. RS256,ES256'),
+    JWT_AUTHORIZATION_SERVERS: list('comma-separated authorization server URLs'),
+    JWT_CLOCK_TOLERANCE_MS: milliseconds(5_000),
+    JWT_JWKS_COOLDOWN_MS: milliseconds(30_000),
+  })
+  .superRefine((env, ctx) => {
+    const problem = (name: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [name], message });
+    if ((env.JWT_JWKS_URL === undefined) === (env.JWT_SECRET === undefined)) {
+      problem(
+        'JWT_JWKS_URL',
+        'set exactly one of JWT_JWKS_URL (published signing keys) or JWT_SECRET (HS256 secret)',
+      );
+    }
+    if (env.JWT_JWKS_URL !== undefined && !isSecure(env.JWT_JWKS_URL)) {
+      problem('JWT_JWKS_URL', 'must be an https URL (plain http is accepted for loopback only)');
+    }
+    const [allowed, keySource] =
+      env.JWT_SECRET === undefined ? [ASYMMETRIC, 'JWT_JWKS_URL'] : [SYMMETRIC, 'JWT_SECRET'];
+    const refused = env.JWT_ALGORITHMS.filter((alg) => !allowed.includes(alg));
+    if (refused.length > 0) {
+      problem(
+        'JWT_ALGORITHMS',
+        `${refused.join(', ')} cannot be used with ${keySource}; choose from ${allowed.join(', ')}`,
+      );
+    }
+    const invalid = env.JWT_AUTHORIZATION_SERVERS.filter((server) => !URL.canParse(server));
+    if (invalid.length > 0) problem('JWT_AUTHORIZATION_SERVERS', `not absolute URLs: ${invalid.join(', ')}`);
+  });
+
+export type JwtEnv = z.output<typeof jwtEnv>;
+
+/** The pinned algorithms: the configured ones, else the common default for the key source. */
+export const algorithmsOf = (env: JwtEnv): string[] =>
+  env.JWT_ALGORITHMS.length > 0 ? env.JWT_ALGORITHMS : env.JWT_SECRET === undefined ? ['RS256'] : ['HS256'];

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NodeMcpRequestHandler } from '@modelcontextprotocol/node';
+import { currentRequest, type RequestContext, requestContext } from '../../core/context.js';
+import { envelope } from '../../core/errors.js';
+import type { App, HttpMiddleware, Route, ServerParts } from '../../core/feature.js';
+import { sendEnvelope } from '../../core/http-response.js';
+import { ANONYMOUS } from '../../core/principal.js';
+import { createGuards, headerId } from './guards.js';
+import type { HttpConfig } from './index.js';
+import { healthRoutes } from './routes.js';
+
+export interface PipelineOptions {
+  config: HttpConfig;
+  app: App;
+  parts: ServerParts;
+  mcp: NodeMcpRequestHandler;
+  /** False once shutdown began: new MCP requests are refused so in-flight ones can drain. */
+  accepting: () => boolean;
+}
+
+/** Runs middleware in order; each calls `next()` to continue or answers the request itself. */
+function compose(
+  steps: readonly HttpMiddleware[],
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return (req, res) => {
+    const dispatch = async (index: number): Promise<void> => {
+      const step = steps[index];
+      if (step !== undefined) await step(req, res, () => dispatch(index + 1));
+    };
+    return dispatch(0);
+  };
+}
+
+/**
+ * One request through the server: IDs → health and feature routes (outside Host validation and auth: probes
+ * address pods by IP) → Host/Origin validation → beforeAuth → authenticator → afterAuth → body limit → MCP.
+ * Everything runs inside one request context, so every log line and envelope carries the same IDs.
+ */
+export function createPipeline(
+  options: PipelineOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const { config, app, parts, mcp } = options;
+  const routes = new Map<string, Route>(
+    [...healthRoutes(parts.health), ...parts.routes].map((route) => [`${route.method} ${route.path}`, route]),
+  );
+  const guard = createGuards(config);
+
+  const authenticate: HttpMiddleware = async (req, res, next) => {
+    if (parts.authenticator === undefined) return next();
+    const outcome = await parts.authenticator.authenticate(req);
+    // The auth feature logs the reason and emits auth.rejected; here we only answer.
+    if (!outcome.ok)
+      return sendEnvelope(res, outcome.error, { status: outcome.status, headers: outcome.headers });
+    const context = currentRequest();
+    if (context !== undefined) context.principal = outcome.principal;
+    return next();
+  };
+
+  const serveMcp: HttpMiddleware = async (req, res) => {
+    const declared = req.headers['content-length'];
+    // Node's parser holds the body to its Content-Length, so the declared size is the real one.
+    if (declared !== undefined) {
+      if (Number(declared) > config.MAX_BODY_BYTES) return tooLarge(res);
+      return mcp(req, res);
+    }
+    if (req.method !== 'POST') return mcp(req, res);
+    // A chunked body announces no size: read it under the limit, then hand the SDK the bytes.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > config.MAX_BODY_BYTES) return tooLarge(res);
+      chunks.push(chunk);
+    }
+    const body = Buffer.concat(chunks);
+    return mcp(
+      {
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        async *[Symbol.asyncIterator]() {
+          yield body;
+        },
+      },
+      res,
+    );
+  };
+
+  const tooLarge = (res: ServerResponse) => {
+    app.logger.info({ limit: config.MAX_BODY_BYTES }, 'request body over MAX_BODY_BYTES refused');
+    const message = `The request body is larger than ${config.MAX_BODY_BYTES} bytes.`;
+    sendEnvelope(res, envelope('PAYLOAD_TOO_LARGE', message), { headers: { connection: 'close' } });
+  };
+
+  const mcpChain = compose([...parts.beforeAuth, authenticate, ...parts.afterAuth, serveMcp]);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const route = routes.get(`${req.method} ${path}`);
+    if (route !== undefined) return route.handle(req, res);
+    if (path !== '/mcp') {
+      return sendEnvelope(res, envelope('NOT_FOUND', `Nothing is served at ${path}; MCP is served at /mcp.`));
+    }
+    const refused = guard(req);
+    if (refused !== undefined) {
+      app.logger.info(
+        { host: req.headers.host, origin: req.headers.origin },
+        'request refused by Host/Origin validation',
+      );
+      return sendEnvelope(res, refused);
+    }
+    if (!options.accepting()) {
+      const message = 'The server is shutting down. Retry; another instance will answer.';
+      return sendEnvelope(res, envelope('UNAVAILABLE', message, { retryAfter: 1 }), {
+        headers: { connection: 'close' },
+      });
+    }
+    return mcpChain(req, res);
+  };
+
+  return (req, res) => {
+    const started = performance.now();
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const requestId = headerId(req.headers['x-request-id']) ?? randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const context: RequestContext = {
+      requestId,
+      correlationId: headerId(req.headers['x-correlation-id']) ?? requestId,
+      principal: ANONYMOUS,
+      clientIp: req.socket.remoteAddress,
+    };
+    const runId = headerId(req.headers['x-run-id']);
+    if (runId !== undefined) context.runId = runId;
+
+    requestContext.run(context, () => {
+      res.once('close', () => {
+        const durationMs = Math.round((performance.now() - started) * 10) / 10;
+        const route = path === '/mcp' || routes.has(`${req.method} ${path}`) ? path : 'unmatched';
+        const fields = { method: req.method, route, status: res.statusCode, durationMs };
+        app.logger[res.statusCode >= 500 ? 'warn' : 'debug'](fields, 'http request');
+        app.events.emit('http.request', {
+          route,
+          method: req.method ?? 'GET',
+          status: res.statusCode,
+          durationMs,
+        });
+      });
+      handle(req, res, path).catch((err: unknown) => {
+        app.logger.error({ err }, 'request failed');
+        if (res.headersSent) return res.destroy();
+        const message =
+          'The request failed unexpectedly. The error was logged; quote the requestId to the operator.';
+        sendEnvelope(res, envelope('INTERNAL', message));
+      });
+    });
+  };
+}

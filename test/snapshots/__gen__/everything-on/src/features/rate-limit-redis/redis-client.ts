@@ -1,0 +1,70 @@
+import { createClient, defineScript } from 'redis';
+import type { RateLimitDecision } from '../../core/rate-limit.js';
+
+/**
+ * The sliding-window log, run atomically by Redis. It reads Redis's own clock (TIME), so replicas with skewed
+ * clocks still agree, and it gives the key a TTL of one window, so idle keys delete themselves. Same rule as
+ * the in-memory twin: a hit `window` ms old has left the window; a refusal waits until the oldest hit leaves.
+ * Replies {allowed 1|0, remaining, retryAfterMs}.
+ */
+const SLIDING_WINDOW_HIT = defineScript({
+  NUMBER_OF_KEYS: 1,
+  SCRIPT: `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local window = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+if count < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return {1, limit - count - 1, 0}
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if oldest[2] == nil then return {0, 0, window} end
+return {0, 0, tonumber(oldest[2]) + window - now}
+`,
+  parseCommand(parser, key: string, windowMs: number, limit: number, member: string) {
+    parser.pushKey(key);
+    parser.push(String(windowMs), String(limit), member);
+  },
+  transformReply(reply): RateLimitDecision {
+    const [allowed, remaining = 0, retryAfterMs = 0] = reply as unknown as number[];
+    return { allowed: allowed === 1, remaining, retryAfterMs };
+  },
+});
+
+/** Connect attempts give up after this long; calls never wait for them (the offline queue is off). */
+export const CONNECT_TIMEOUT_MS = 2000;
+
+export function createRedisClient(url: string) {
+  return createClient({
+    url,
+    scripts: { slidingWindowHit: SLIDING_WINDOW_HIT },
+    // While disconnected, fail each call at once (and apply the failure policy) instead of queueing it.
+    disableOfflineQueue: true,
+    // If Redis hangs with the socket open, waiting commands pile up: bound them (each call is also timed out).
+    commandsQueueMaxLength: 10_000,
+    socket: {
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      // Reconnect forever, backing off to at most 1 s: limits are enforced again within about a second of
+      // Redis coming back, without any restart.
+      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 1000),
+    },
+  });
+}
+
+export type RedisClient = ReturnType<typeof createRedisClient>;
+
+/** Rejects when `promise` takes longer than `ms`, so a hung Redis can never hang a tool call. */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    // Rejecting from setImmediate lets this loop turn's I/O run first: after a stall (GC, a busy handler) a
+    // reply that arrived in time still wins instead of counting as an outage.
+    const expire = () => reject(new Error(`Redis did not answer within ${ms} ms`));
+    timer = setTimeout(() => setImmediate(expire), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

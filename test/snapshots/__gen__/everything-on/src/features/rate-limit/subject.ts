@@ -1,0 +1,20 @@
+import type { Principal } from '../../core/principal.js';
+
+/**
+ * Whose quota a request counts against. Authenticated callers are their principal; anonymous HTTP callers
+ * (auth none) all share one principal, so they are told apart by IP instead. That is only as good as the
+ * address the server sees: behind a proxy, anonymous callers share the proxy's address (and its limits).
+ */
+export function subjectOf(principal: Principal, clientIp: string | undefined): string {
+  if (principal.source === 'anonymous' && clientIp !== undefined) return `ip:${clientIp}`;
+  return `${principal.source}:${principal.id}`;
+}
+
+/**
+ * Which run a call is budgeted under. A run the client names (`RequestContext.runId`: the X-Run-Id header or
+ * `_meta.runId`) is scoped to its caller, so one tenant can neither spend nor reset another's run. Without a
+ * name, every call of the caller within the budget window counts as one run.
+ */
+export function runKeyOf(subject: string, runId: string | undefined): string {
+  return runId === undefined ? `caller:${subject}` : `run:${subject}:${runId}`;
+}

@@ -1,0 +1,4 @@
+import { serve } from './lifecycle.js';
+import { tools } from './tools/index.js';
+
+await serve(tools);

@@ -1,0 +1,117 @@
+/**
+ * Usage and cost from the server's JSON logs: the tool runner writes one "tool call" line per call with its
+ * principal, tool, runId, outcome, durationMs and cost. `npm run usage` (src/usage.ts) prints this report.
+ */
+export const GROUP_KEYS = ['principal', 'tool', 'run'] as const;
+export type GroupKey = (typeof GROUP_KEYS)[number];
+
+export interface UsageRow extends Partial<Record<GroupKey, string>> {
+  calls: number;
+  errors: number;
+  cost: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
+interface CallLine extends Record<GroupKey, string> {
+  failed: boolean;
+  durationMs: number;
+  cost: number;
+}
+
+/** A tool-call line, or undefined for anything else (startup messages, npm's banner, a truncated line). */
+export function parseCallLine(text: string): CallLine | undefined {
+  let line: Record<string, unknown>;
+  try {
+    line = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (
+    line === null ||
+    typeof line !== 'object' ||
+    line.msg !== 'tool call' ||
+    typeof line.tool !== 'string'
+  ) {
+    return undefined;
+  }
+  return {
+    principal: typeof line.principal === 'string' ? line.principal : '-',
+    tool: line.tool,
+    run: typeof line.runId === 'string' ? line.runId : '-',
+    failed: line.outcome !== 'ok',
+    durationMs: Number(line.durationMs) || 0,
+    cost: Number(line.cost) || 0,
+  };
+}
+
+/** `principal,tool` → ['principal', 'tool'], naming the accepted keys when one is wrong. */
+export function parseGroupKeys(value: string): GroupKey[] {
+  const keys = value.split(',').map((key) => key.trim());
+  const unknown = keys.filter((key) => !(GROUP_KEYS as readonly string[]).includes(key));
+  if (unknown.length > 0) {
+    throw new Error(`--by ${value}: expected a comma-separated list of ${GROUP_KEYS.join(', ')}`);
+  }
+  return keys as GroupKey[];
+}
+
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+/** Adds up tool-call lines per group, most expensive first. */
+export class UsageReport {
+  readonly #by: readonly GroupKey[];
+  readonly #groups = new Map<string, { keys: Record<string, string>; calls: CallLine[] }>();
+  /** Non-empty lines that were not tool-call lines. */
+  skipped = 0;
+
+  constructor(by: readonly GroupKey[]) {
+    this.#by = by;
+  }
+
+  add(text: string): void {
+    const call = parseCallLine(text);
+    if (call === undefined) {
+      if (text.trim() !== '') this.skipped++;
+      return;
+    }
+    const keys = Object.fromEntries(this.#by.map((key) => [key, call[key]]));
+    const id = JSON.stringify(Object.values(keys));
+    const group = this.#groups.get(id) ?? { keys, calls: [] };
+    group.calls.push(call);
+    this.#groups.set(id, group);
+  }
+
+  rows(): UsageRow[] {
+    return [...this.#groups.values()]
+      .map(({ keys, calls }) => {
+        const durations = calls.map((call) => call.durationMs).sort((a, b) => a - b);
+        return {
+          ...keys,
+          calls: calls.length,
+          errors: calls.filter((call) => call.failed).length,
+          cost: calls.reduce((sum, call) => sum + call.cost, 0),
+          p50Ms: percentile(durations, 50),
+          p95Ms: percentile(durations, 95),
+        };
+      })
+      .sort((a, b) => b.cost - a.cost || b.calls - a.calls);
+  }
+
+  /** An aligned text table with a total line. */
+  table(): string {
+    const rows = this.rows();
+    const header: (keyof UsageRow)[] = [...this.#by, 'calls', 'errors', 'cost', 'p50Ms', 'p95Ms'];
+    const cells = [header.map(String), ...rows.map((row) => header.map((key) => String(row[key] ?? '-')))];
+    const widths = header.map((_, i) => Math.max(...cells.map((line) => line[i]?.length ?? 0)));
+    const lines = cells.map((line) =>
+      line
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
+    const calls = rows.reduce((sum, row) => sum + row.calls, 0);
+    const cost = rows.reduce((sum, row) => sum + row.cost, 0);
+    return `${lines.join('\n')}\n\n${calls} calls, total cost ${cost}\n`;
+  }
+}

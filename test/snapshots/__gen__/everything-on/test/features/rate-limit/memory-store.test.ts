@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryRateLimitStore } from '../../../src/features/rate-limit/memory-store.js';
+
+/** A clock the test moves by hand, so every hit lands at an exact instant. */
+function manualClock() {
+  let now = 0;
+  return { now: () => now, set: (ms: number) => (now = ms) };
+}
+
+describe('MemoryRateLimitStore', () => {
+  const stores: MemoryRateLimitStore[] = [];
+  const storeWith = (now?: () => number) => {
+    const store = new MemoryRateLimitStore(now);
+    stores.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+  });
+
+  it('allows exactly the limit out of 300 concurrent hits', async () => {
+    const store = storeWith();
+    const decisions = await Promise.all(Array.from({ length: 300 }, () => store.hit('k', 100, 60_000)));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(100);
+    expect(decisions.filter((d) => !d.allowed).every((d) => d.retryAfterMs > 0)).toBe(true);
+  });
+
+  it('slides the window: 1 hit at 0 ms, 9 at 900 ms, 10 at 1050 ms with 10/s allows 11', async () => {
+    const clock = manualClock();
+    const store = storeWith(clock.now);
+    const burst = (n: number) => Promise.all(Array.from({ length: n }, () => store.hit('k', 10, 1000)));
+
+    const first = await burst(1);
+    clock.set(900);
+    const second = await burst(9);
+    clock.set(1050);
+    const third = await burst(10);
+
+    const allowed = (ds: { allowed: boolean }[]) => ds.filter((d) => d.allowed).length;
+    expect([allowed(first), allowed(second), allowed(third)]).toEqual([1, 9, 1]);
+    // A fixed window would have reset at 1000 ms and allowed all 10. Here the 9 hits of 900 ms hold their
+    // slots until 1900 ms: 850 ms from now, exactly.
+    const refused = third.filter((d) => !d.allowed);
+    expect(refused).toHaveLength(9);
+    expect(refused.every((d) => d.retryAfterMs === 850)).toBe(true);
+  });
+
+  it('counts remaining slots down and frees a slot exactly when the oldest hit leaves', async () => {
+    const clock = manualClock();
+    const store = storeWith(clock.now);
+    expect((await store.hit('k', 3, 1000)).remaining).toBe(2);
+    clock.set(200);
+    expect((await store.hit('k', 3, 1000)).remaining).toBe(1);
+    clock.set(400);
+    expect((await store.hit('k', 3, 1000)).remaining).toBe(0);
+    clock.set(999);
+    expect(await store.hit('k', 3, 1000)).toEqual({ allowed: false, remaining: 0, retryAfterMs: 1 });
+    clock.set(1000);
+    expect((await store.hit('k', 3, 1000)).allowed).toBe(true);
+  });
+
+  it('keeps keys apart', async () => {
+    const store = storeWith();
+    expect((await store.hit('a', 1, 1000)).allowed).toBe(true);
+    expect((await store.hit('a', 1, 1000)).allowed).toBe(false);
+    expect((await store.hit('b', 1, 1000)).allowed).toBe(true);
+  });
+
+  it('forgets keys whose hits have all left the window', async () => {
+    const clock = manualClock();
+    const store = storeWith(clock.now);
+    await store.hit('short', 5, 1000);
+    await store.hit('long', 5, 10_000);
+    clock.set(5000);
+    store.sweep();
+    expect(store.size).toBe(1);
+    clock.set(10_000);
+    store.sweep();
+    expect(store.size).toBe(0);
+  });
+});
