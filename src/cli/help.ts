@@ -9,6 +9,10 @@ Usage:
   create-prod-mcp add <feature...> [options]   add or switch features in an existing project (--cwd, default .)
   create-prod-mcp update [options]             re-render an existing project with this generator version
 
+  features: http stdio api-key jwt gateway memory redis docker systemd k8s otel metrics
+  (a slot feature switches: add jwt on an api-key project; add http on a stdio project gives both transports;
+   to remove one: update --auth none / --rate-limit none / --no-docker / --transport http)
+
   directory: where to create the project (default: my-mcp-server; asked for on a terminal)
 
 Options:
@@ -32,10 +36,11 @@ Options:
 Auth, rate limits, metrics, systemd and Kubernetes serve an HTTP listener: with --transport stdio they are
 off, and asking for them is an error. Prompts appear only on a terminal, outside CI, without --yes.
 
-Exit codes: 0 done, 1 failed (install, git, I/O), 2 usage error (nothing written), 130 cancelled.
+Exit codes: 0 done, 1 failed (install, git, I/O) or conflicts left to resolve (add/update), 2 usage error (nothing written), 130 cancelled.
 
 Examples:
   npm create prod-mcp@latest my-server
   npx create-prod-mcp my-server --yes --transport http --auth jwt --rate-limit redis --otel --metrics
+  npx create-prod-mcp add redis --cwd my-server
   npx create-prod-mcp update --cwd my-server --dry-run
 `;

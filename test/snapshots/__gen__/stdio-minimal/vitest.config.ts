@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Builds dist/ once: the process tests run the server exactly as production does (node dist/main.js).
-    globalSetup: ['test/global-setup.ts'],
+    globalSetup: [
+      // Builds dist/ once: the process tests run the server exactly as production does (node dist/main.js).
+      'test/global-setup.ts',
+    ],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -1,5 +1,6 @@
 import { type RunningApp, startApp } from './app.js';
 import { ConfigError } from './config.js';
+import type { FeatureModule } from './core/feature.js';
 import type { ToolDefinition } from './core/tool.js';
 import { features } from './features.generated.js';
 
@@ -11,10 +12,13 @@ const SHUTDOWN_GRACE_MS = 5_000;
  * graceful shutdown that exits 0; a second signal, or a shutdown that hangs, exits 1 at once; a crash is
  * logged and exits 1 so the supervisor (Docker, systemd, Kubernetes) restarts a clean process.
  */
-export async function serve(tools: readonly ToolDefinition[]): Promise<RunningApp> {
+export async function serve(
+  tools: readonly ToolDefinition[],
+  modules: readonly FeatureModule[] = features,
+): Promise<RunningApp> {
   let app: RunningApp;
   try {
-    app = await startApp({ env: process.env, argv: process.argv.slice(2), features, tools });
+    app = await startApp({ env: process.env, argv: process.argv.slice(2), features: modules, tools });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

@@ -40,10 +40,19 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 const TRANSPORTS = ['http', 'stdio'] as const;
 
-/** `--stdio` wins, then MCP_TRANSPORT, then HTTP when this build has it: a container's default. */
-function chooseTransport(config: BaseConfig, argv: readonly string[], features: readonly FeatureModule[]) {
+/**
+ * `--stdio` wins, then MCP_TRANSPORT, then HTTP when this build has it (a container's default). Decided from
+ * the raw environment, before validation, because it decides which features' variables need validating;
+ * a malformed MCP_TRANSPORT is then reported by the config check with everything else.
+ */
+function chooseTransport(
+  env: StartOptions['env'],
+  argv: readonly string[],
+  features: readonly FeatureModule[],
+) {
   const available = TRANSPORTS.filter((name) => features.some((feature) => feature.id === name));
-  const wanted = argv.includes('--stdio') ? 'stdio' : (config.MCP_TRANSPORT ?? available[0]);
+  const requested = argv.includes('--stdio') ? 'stdio' : env.MCP_TRANSPORT;
+  const wanted = TRANSPORTS.find((name) => name === requested) ?? available[0];
   if (wanted === undefined || !available.includes(wanted)) {
     throw new ConfigError([
       `MCP_TRANSPORT: this server was generated with ${available.join(' and ') || 'no'} transport, so "${wanted}" cannot be served`,
@@ -57,9 +66,10 @@ function chooseTransport(config: BaseConfig, argv: readonly string[], features: 
  * order of features.generated.ts, and start the chosen transport with the parts they contributed.
  */
 export async function startApp(options: StartOptions): Promise<RunningApp> {
-  const loaded = loadConfig(options.env, options.features);
+  const transportName = chooseTransport(options.env, options.argv ?? [], options.features);
+  const features = options.features.filter((f) => f.transports?.includes(transportName) ?? true);
+  const loaded = loadConfig(options.env, features);
   const config = loaded.base;
-  const transportName = chooseTransport(config, options.argv ?? [], options.features);
   const logger = createLogger({
     name: pkg.name,
     level: config.LOG_LEVEL,
@@ -75,7 +85,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     }
   };
   try {
-    for (const feature of options.features) {
+    for (const feature of features) {
       runtimes.push(await feature.setup(loaded.features.get(feature.id) ?? {}, app));
     }
   } catch (error) {

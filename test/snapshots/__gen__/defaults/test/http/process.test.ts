@@ -28,7 +28,7 @@ describe('the server process', () => {
   });
 
   it('passes `node dist/healthcheck.js` while up, fails it once down', async () => {
-    const { url } = await start(BUILT_ENTRY);
+    const { url } = await start(FIXTURE_ENTRY);
     const env = { PATH: process.env.PATH ?? '', PORT: url.port };
     await expect(run(process.execPath, ['dist/healthcheck.js'], { env })).resolves.toBeDefined();
     server?.child.kill('SIGTERM');

@@ -17,6 +17,11 @@ export interface FeatureModule<Env extends z.ZodObject = z.ZodObject> {
   id: string;
   /** The environment variables this feature reads. */
   env: Env;
+  /**
+   * The transports this feature serves (default: both). It is neither validated nor set up otherwise:
+   * HTTP authentication declares ['http'], so a server started with --stdio does not ask for API keys.
+   */
+  transports?: readonly ('http' | 'stdio')[];
   setup(env: z.output<Env>, app: App): FeatureRuntime | Promise<FeatureRuntime>;
 }
 

@@ -5,6 +5,8 @@ import type { FeatureModule } from '../../src/core/feature.js';
 import type { ToolDefinition } from '../../src/core/tool.js';
 import { features } from '../../src/features.generated.js';
 import { tools } from '../../src/tools/index.js';
+import { transportsOnly } from '../fixtures/features.js';
+import { featureTestEnv } from './feature-env.js';
 import { captureLogs, type LogLine } from './logs.js';
 
 export interface TestServer {
@@ -20,13 +22,16 @@ export interface TestServer {
 export interface TestServerOptions {
   /** Test-only tools, registered after the project's own. */
   tools?: readonly ToolDefinition[];
+  /** Only the transport features (no auth, limits, tracing): for tests of the core itself. */
+  coreOnly?: boolean;
   /** Test-only feature modules, set up after the project's own (e.g. a failing readiness check). */
   features?: readonly FeatureModule[];
 }
 
 /**
  * The real server in-process (config, features from features.generated.ts, HTTP on 127.0.0.1, port 0).
- * Only `env` configures it: the test's own environment is not read, so tests do not depend on the machine.
+ * Only `env` (over what the features need in any test, see feature-env.ts) configures it: the test's own
+ * environment is not read, so tests do not depend on the machine.
  */
 export async function startHttpServer(
   env: Record<string, string> = {},
@@ -34,8 +39,15 @@ export async function startHttpServer(
 ): Promise<TestServer> {
   const logs = captureLogs();
   const app = await startApp({
-    env: { MCP_TRANSPORT: 'http', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'debug', ...env },
-    features: [...features, ...(options.features ?? [])],
+    env: {
+      MCP_TRANSPORT: 'http',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'debug',
+      ...featureTestEnv(),
+      ...env,
+    },
+    features: [...(options.coreOnly ? transportsOnly : features), ...(options.features ?? [])],
     tools: [...tools, ...(options.tools ?? [])],
     logDestination: logs.stream,
   });

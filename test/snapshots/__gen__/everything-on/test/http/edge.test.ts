@@ -24,7 +24,10 @@ const listTools = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', 
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startHttpServer({ MAX_BODY_BYTES: '2048' }, { features: [flakyDependency] });
+  server = await startHttpServer(
+    { MAX_BODY_BYTES: '2048', ALLOWED_ORIGINS: 'app.example.com' },
+    { features: [flakyDependency], coreOnly: true },
+  );
 });
 afterAll(() => server.stop());
 
@@ -81,6 +84,23 @@ describe('HTTP edge', () => {
       message: expect.stringContaining('evil.example'),
     });
     expect((await post({ origin: 'http://localhost:5173' })).status).toBe(200);
+  });
+
+  it('lets browsers on an allowed origin call, preflight included (CORS)', async () => {
+    const origin = 'https://app.example.com';
+    const preflight = await send('/mcp', {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-headers': 'content-type, mcp-protocol-version' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(origin);
+    expect(preflight.headers['access-control-allow-headers']).toBe('content-type, mcp-protocol-version');
+    const call = await post({ origin });
+    expect(call.status).toBe(200);
+    expect(call.headers['access-control-allow-origin']).toBe(origin);
+    const foreign = await send('/mcp', { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('refuses a body over MAX_BODY_BYTES with 413 and the envelope, declared or chunked', async () => {

@@ -7,7 +7,7 @@ import { envelopeOf } from '../helpers/results.js';
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startHttpServer({ TOOL_TIMEOUT_MS: '300' }, { tools: fixtureTools });
+  server = await startHttpServer({ TOOL_TIMEOUT_MS: '300' }, { tools: fixtureTools, coreOnly: true });
 });
 afterAll(() => server.stop());
 

@@ -46,7 +46,9 @@ export class Health {
       const result = results[index] ?? { ok: false, detail: 'no result' };
       checks[check.name] = result;
       if (!result.ok) failing.push(check.name);
-      this.events.emit('dependency.health', { name: check.name, ok: result.ok });
+      // A degraded dependency keeps the replica ready (e.g. Redis down under fail-open), but it *is* down:
+      // alerts and the dependency-up metric must see that.
+      this.events.emit('dependency.health', { name: check.name, ok: result.ok && result.degraded !== true });
     }
     return { ready: !this.#draining && failing.length === 0, draining: this.#draining, checks, failing };
   }

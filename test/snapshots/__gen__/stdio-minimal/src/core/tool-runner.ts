@@ -4,12 +4,14 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { type BaseConfig, ConfigError } from '../config.js';
 import { currentRequest, type RequestContext, requestContext } from './context.js';
-import { type ErrorEnvelope, envelope, envelopeText, toEnvelope } from './errors.js';
+import { raceDeadline } from './deadline.js';
+import { envelope, toEnvelope } from './errors.js';
 import type { AppEventBus } from './events.js';
 import type { ToolCall, ToolMiddleware, ToolOutcome } from './feature.js';
 import { STDIO_CLIENT } from './principal.js';
 import { redactArgs, resultShape } from './redact.js';
 import { publishedName, type ToolContext, type ToolDefinition } from './tool.js';
+import { toCallToolResult } from './tool-result.js';
 
 /** What the SDK tells us about one `tools/call` (server.ts maps its handler context to this). */
 export interface McpCallInfo {
@@ -209,47 +211,29 @@ export class ToolRunner {
   }
 
   /**
-   * Races the handler against its deadline. On expiry the caller gets TIMEOUT at once and the handler's
-   * signal is aborted; a handler that ignores its signal keeps running in the background, and when it
-   * finally returns we log it (that tool needs fixing) and drop its result.
+   * The handler under its deadline: on expiry the caller gets TIMEOUT at once and the handler's signal is
+   * aborted; one that ignores its signal is logged when it finally returns (that tool needs fixing).
    */
-  #withDeadline(call: RunningCall, args: Record<string, unknown>): Promise<ToolOutcome> {
-    const { prepared, controller } = call;
-    return new Promise((resolve) => {
-      let settled = false;
-      let timedOut = false;
-      const settle = (outcome: ToolOutcome) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        controller.signal.removeEventListener('abort', onAbort);
-        resolve(outcome);
-      };
-      const onAbort = () => settle(this.#aborted(controller.signal.reason));
-      const timer = setTimeout(() => {
-        timedOut = true;
+  async #withDeadline(call: RunningCall, args: Record<string, unknown>): Promise<ToolOutcome> {
+    const { prepared } = call;
+    const settled = await raceDeadline(
+      () => prepared.tool.handler(args, this.#toolContext(call)),
+      call.controller,
+      prepared.timeoutMs,
+      () => prepared.log.warn('tool finished after its deadline; make its handler honour ctx.signal'),
+    );
+    switch (settled.kind) {
+      case 'done':
+        return this.#output(call, settled.value);
+      case 'failed':
+        return { ok: false, error: toEnvelope(settled.error), cause: settled.error };
+      case 'timeout': {
         const message = `${call.name} did not finish within ${prepared.timeoutMs} ms and was stopped.`;
-        settle({ ok: false, error: envelope('TIMEOUT', message) });
-        controller.abort(new Error(message));
-      }, prepared.timeoutMs);
-      controller.signal.addEventListener('abort', onAbort, { once: true });
-
-      const finished = (outcome: () => ToolOutcome) => {
-        if (!settled) return settle(outcome());
-        if (timedOut)
-          prepared.log.warn('tool finished after its deadline; make its handler honour ctx.signal');
-      };
-      let result: Promise<unknown>;
-      try {
-        result = prepared.tool.handler(args, this.#toolContext(call));
-      } catch (error) {
-        result = Promise.reject(error);
+        return { ok: false, error: envelope('TIMEOUT', message) };
       }
-      result.then(
-        (output) => finished(() => this.#output(call, output)),
-        (error: unknown) => finished(() => ({ ok: false, error: toEnvelope(error), cause: error })),
-      );
-    });
+      case 'aborted':
+        return this.#aborted(settled.reason);
+    }
   }
 
   #toolContext(call: RunningCall): ToolContext {
@@ -288,24 +272,7 @@ export class ToolRunner {
     const { tool, context } = call;
     const durationMs = Math.round(elapsedMs * 10) / 10;
     const cost = call.handlerRan ? (tool.cost ?? 1) : 0;
-    let result: CallToolResult;
-    let error: ErrorEnvelope | undefined;
-    if (outcome.ok) {
-      result = {
-        content: [{ type: 'text', text: JSON.stringify(outcome.result) }],
-        structuredContent: outcome.result,
-      };
-    } else {
-      // IDs the caller can quote to an operator; a trace ID set by a middleware is kept.
-      error = { ...outcome.error, requestId: context.requestId, correlationId: context.correlationId };
-      const traceId = outcome.error.traceId ?? context.traceId;
-      if (traceId !== undefined) error.traceId = traceId;
-      result = {
-        isError: true,
-        content: [{ type: 'text', text: envelopeText(error) }],
-        structuredContent: { ...error },
-      };
-    }
+    const { result, error } = toCallToolResult(outcome, context);
     const code = error?.error ?? 'ok';
     const line = {
       principal: context.principal.id,

@@ -13,16 +13,16 @@ const clientFor = (era: Era) =>
   );
 
 /**
- * The SDK's own stdio client transport, launching the built server the way Claude Desktop or VS Code do
- * (`node dist/main.js --stdio`). Log lines from the server's stderr are collected in `logs`.
+ * The SDK's own stdio client transport, launching the server the way Claude Desktop or VS Code do
+ * (`node dist/main.js --stdio`, or `entry`). Log lines from the server's stderr are collected in `logs`.
  */
 export async function connectStdioClient(
   env: Record<string, string> = {},
-  options: { era?: Era } = {},
+  options: { era?: Era; entry?: readonly string[] } = {},
 ): Promise<{ client: Client; logs: LogLine[] }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [...BUILT_ENTRY, '--stdio'],
+    args: [...(options.entry ?? BUILT_ENTRY), '--stdio'],
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'debug', ...env },
     stderr: 'pipe',
   });

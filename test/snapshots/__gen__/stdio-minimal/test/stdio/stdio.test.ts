@@ -1,23 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishedName } from '../../src/core/tool.js';
 import { tools } from '../../src/tools/index.js';
+import { fixtureTools } from '../fixtures/tools.js';
 import { BUILT_ENTRY, FIXTURE_ENTRY, spawnServer } from '../helpers/process.js';
 import { envelopeOf } from '../helpers/results.js';
 import { connectStdioClient, spawnStdioServer } from '../helpers/stdio.js';
 
-describe.each(['modern', 'legacy'] as const)('the built server over stdio, %s client', (era) => {
+describe.each(['modern', 'legacy'] as const)('the server with the SDK stdio client, %s era', (era) => {
   let connection: Awaited<ReturnType<typeof connectStdioClient>>;
   beforeAll(async () => {
-    connection = await connectStdioClient({}, { era });
+    connection = await connectStdioClient({}, { era, entry: FIXTURE_ENTRY });
   });
   afterAll(() => connection.client.close());
 
   it('lists every published tool, and keeps stdout for the protocol (logs go to stderr)', async () => {
     const { tools: listed } = await connection.client.listTools();
-    const expected = tools.filter(
+    const live = [...tools, ...fixtureTools].filter(
       (tool) => !tool.deprecated || Date.parse(tool.deprecated.sunset) > Date.now(),
     );
-    expect(listed.map((tool) => tool.name).sort()).toEqual(expected.map(publishedName).sort());
+    expect(listed.map((tool) => tool.name).sort()).toEqual(live.map(publishedName).sort());
     expect(connection.logs.some((line) => line.msg === 'ready' && line.transport === 'stdio')).toBe(true);
   });
 });

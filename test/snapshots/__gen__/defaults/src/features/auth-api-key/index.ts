@@ -26,7 +26,9 @@ function apiKeyAuthenticator(keys: readonly ApiKey[], app: App): Authenticator {
   return {
     async authenticate(req) {
       const credential = readApiKey(req);
-      if (credential.kind === 'malformed') return reject(400, credential.reason, credential.message);
+      if (credential.kind === 'malformed') {
+        return reject(400, credential.reason, credential.message, 'invalid_request');
+      }
       if (credential.kind === 'missing') {
         return reject(
           401,
@@ -35,7 +37,8 @@ function apiKeyAuthenticator(keys: readonly ApiKey[], app: App): Authenticator {
         );
       }
       const key = findKey(keys, credential.key);
-      if (key === undefined) return reject(401, 'unknown api key', 'The API key is not valid.');
+      if (key === undefined)
+        return reject(401, 'unknown api key', 'The API key is not valid.', 'invalid_token');
       return { ok: true, principal: { id: key.name, scopes: key.scopes, source: 'api-key' } };
     },
   };
@@ -44,6 +47,8 @@ function apiKeyAuthenticator(keys: readonly ApiKey[], app: App): Authenticator {
 /** Static API keys: the server holds only their SHA-256 hashes, and each key names its principal. */
 export const authApiKey: FeatureModule<typeof env> = {
   id: 'auth-api-key',
+  // Over stdio the launching process is the client and is trusted: nothing to authenticate.
+  transports: ['http'],
   env,
   setup(config, app) {
     app.logger.info({ keys: config.API_KEYS.map((key) => key.name) }, 'api keys loaded');

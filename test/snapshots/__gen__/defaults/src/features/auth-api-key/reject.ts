@@ -8,12 +8,18 @@ import type { App, AuthOutcome } from '../../core/feature.js';
  * a message that helps a legitimate caller and nothing that helps a guesser.
  */
 export function rejecter(app: App) {
-  return (status: 400 | 401, reason: string, message: string): AuthOutcome => {
+  /**
+   * `error` is the RFC 6750 §3 code for the challenge: none when no credentials came, `invalid_request`
+   * when they were malformed, `invalid_token` when the key is unknown.
+   */
+  return (
+    status: 400 | 401,
+    reason: string,
+    message: string,
+    error?: 'invalid_request' | 'invalid_token',
+  ): AuthOutcome => {
     app.logger.warn({ requestId: currentRequest()?.requestId, status, reason }, 'auth rejected');
     app.events.emit('auth.rejected', { status, reason });
-    // RFC 6750 §3: no error code when no credentials came; invalid_request when they were malformed.
-    const error =
-      status === 400 ? 'invalid_request' : reason === 'unknown api key' ? 'invalid_token' : undefined;
     const challenge = error === undefined ? 'Bearer realm="mcp"' : `Bearer realm="mcp", error="${error}"`;
     return {
       ok: false,

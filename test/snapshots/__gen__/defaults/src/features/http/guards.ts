@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validateHostHeader, validateOriginHeader } from '@modelcontextprotocol/server';
 import { type ErrorEnvelope, envelope } from '../../core/errors.js';
 import type { HttpConfig } from './index.js';
@@ -35,4 +35,29 @@ export function createGuards(config: HttpConfig) {
 /** A client-chosen ID is echoed into logs and headers, so only short, plain ones are honoured. */
 export function headerId(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' && /^[\w.:@/-]{1,128}$/.test(value) ? value : undefined;
+}
+
+/** What a browser client may read from our answers: the IDs to quote, and what auth and limits say. */
+const EXPOSED = 'mcp-session-id, x-request-id, www-authenticate, retry-after';
+
+/**
+ * CORS for the origins that passed validation, so a browser client on an allowed origin can read the answers.
+ * A preflight (OPTIONS) is answered here, before authentication: browsers send it without credentials.
+ * Returns true when it answered the request.
+ */
+export function answerCors(req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('vary', 'Origin');
+  res.setHeader('access-control-expose-headers', EXPOSED);
+  if (req.method !== 'OPTIONS') return false;
+  res.writeHead(204, {
+    'access-control-allow-methods': 'GET, POST, DELETE',
+    // The origin is trusted already; echoing what it asks for also covers Mcp-Param-* headers (SEP-2243).
+    'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
+    'access-control-max-age': '600',
+  });
+  res.end();
+  return true;
 }

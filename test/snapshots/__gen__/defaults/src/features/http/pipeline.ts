@@ -6,7 +6,7 @@ import { envelope } from '../../core/errors.js';
 import type { App, HttpMiddleware, Route, ServerParts } from '../../core/feature.js';
 import { sendEnvelope } from '../../core/http-response.js';
 import { ANONYMOUS } from '../../core/principal.js';
-import { createGuards, headerId } from './guards.js';
+import { answerCors, createGuards, headerId } from './guards.js';
 import type { HttpConfig } from './index.js';
 import { healthRoutes } from './routes.js';
 
@@ -34,7 +34,8 @@ function compose(
 
 /**
  * One request through the server: IDs → health and feature routes (outside Host validation and auth: probes
- * address pods by IP) → Host/Origin validation → beforeAuth → authenticator → afterAuth → body limit → MCP.
+ * address pods by IP) → Host/Origin validation → CORS for allowed origins → beforeAuth → authenticator →
+ * afterAuth → body limit → MCP.
  * Everything runs inside one request context, so every log line and envelope carries the same IDs.
  */
 export function createPipeline(
@@ -109,6 +110,7 @@ export function createPipeline(
       );
       return sendEnvelope(res, refused);
     }
+    if (answerCors(req, res)) return;
     if (!options.accepting()) {
       const message = 'The server is shutting down. Retry; another instance will answer.';
       return sendEnvelope(res, envelope('UNAVAILABLE', message, { retryAfter: 1 }), {

@@ -147,7 +147,12 @@ describe('api-key auth: hostile battery (every case must be rejected before any 
     server.events.off('auth.rejected', onRejected);
 
     expect(res.status).toBe(status);
-    expect(res.headers['www-authenticate']).toMatch(/^Bearer /);
+    // RFC 6750 §3: no error code without credentials, invalid_request if malformed, invalid_token if unknown.
+    const code =
+      status === 400 ? 'invalid_request' : reason === 'unknown api key' ? 'invalid_token' : undefined;
+    expect(res.headers['www-authenticate']).toBe(
+      code ? `Bearer realm="mcp", error="${code}"` : 'Bearer realm="mcp"',
+    );
     const body = JSON.parse(res.body);
     expect(body).toMatchObject({ error: 'UNAUTHENTICATED', retryable: false, requestId: expect.any(String) });
     expect(res.body).not.toContain(ALICE);
@@ -184,6 +189,14 @@ describe('api-key auth: valid keys reach the tool as their principal', () => {
     await client.close();
     expect(me.structuredContent).toEqual({ id: 'bob', scopes: ['reports:read'], source: 'api-key' });
     expect(scoped.structuredContent).toEqual({ ok: true });
+  });
+
+  it("the battery's own request, with a valid key, reaches the tool", async () => {
+    const runsBefore = handlerRuns.count;
+    const res = await callTool(server.url, 'whoami_v1', { authorization: `Bearer ${ALICE}` });
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('"id":"alice"');
+    expect(handlerRuns.count).toBe(runsBefore + 1);
   });
 
   it('health endpoints need no credentials', async () => {

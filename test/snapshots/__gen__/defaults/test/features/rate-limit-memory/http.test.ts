@@ -1,8 +1,8 @@
 import type { Client } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectClient } from '../../helpers/http-server.js';
+import { testAuth } from '../../helpers/auth.js';
 import { envelopeOf } from '../../helpers/results.js';
-import { startLimitedServer } from '../rate-limit/limited-server.js';
+import { connectAs, startLimitedServer } from '../rate-limit/limited-server.js';
 
 describe('limits over HTTP with the memory store', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -15,7 +15,7 @@ describe('limits over HTTP with the memory store', () => {
     return server;
   }
   async function connect(url: URL, headers: Record<string, string> = {}) {
-    const client = await connectClient(url, headers);
+    const client = await connectAs(url, headers);
     cleanups.push(() => client.close());
     return client;
   }
@@ -68,12 +68,8 @@ describe('limits over HTTP with the memory store', () => {
 
   it('answers an HTTP flood with 429, Retry-After and the envelope before MCP parses anything', async () => {
     const server = await serve({ EDGE_RATE_LIMIT_PER_MINUTE: '2' });
-    const post = () =>
-      fetch(server.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: 'not json',
-      });
+    const headers = { ...(await testAuth.headers()), 'content-type': 'application/json' };
+    const post = () => fetch(server.url, { method: 'POST', headers, body: 'not json' });
     const first = [await post(), await post()];
     expect(first.map((res) => res.status)).not.toContain(429);
 

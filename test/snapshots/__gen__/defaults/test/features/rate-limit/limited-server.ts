@@ -1,8 +1,8 @@
+import type { Client } from '@modelcontextprotocol/client';
 import { z } from 'zod';
-import { startApp } from '../../../src/app.js';
 import { defineTool } from '../../../src/core/tool.js';
-import { features } from '../../../src/features.generated.js';
-import { captureLogs } from '../../helpers/logs.js';
+import { testAuth } from '../../helpers/auth.js';
+import { connectClient, startHttpServer, type TestServer } from '../../helpers/http-server.js';
 
 /** A tool that does nothing: the calls under test are about limits, not about what a tool does. */
 export const ping = defineTool({
@@ -16,26 +16,15 @@ export const ping = defineTool({
 });
 
 /**
- * The project's server in-process over HTTP with its rate-limit backend, but without its auth feature:
- * limits key on the caller whatever vouched for it, and anonymous callers (keyed by IP) need no credentials.
- * Every limit layer starts off; `env` turns on the one under test.
+ * The project's server in-process over HTTP, composed as in production (its auth feature included), with
+ * every limit layer off but the ones `env` turns on, and the `ping` tool added.
  */
-export async function startLimitedServer(env: Record<string, string>) {
-  const logs = captureLogs();
-  const app = await startApp({
-    env: {
-      MCP_TRANSPORT: 'http',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      RATE_LIMIT_PER_MINUTE: '0',
-      CALL_BUDGET: '0',
-      EDGE_RATE_LIMIT_PER_MINUTE: '0',
-      ...env,
-    },
-    features: features.filter((feature) => !feature.id.startsWith('auth-')),
-    tools: [ping],
-    logDestination: logs.stream,
-  });
-  if (app.url === undefined) throw new Error('the http transport did not report its URL');
-  return { url: app.url, stop: () => app.shutdown('test finished'), logs: logs.lines };
+export function startLimitedServer(env: Record<string, string>): Promise<TestServer> {
+  const off = { RATE_LIMIT_PER_MINUTE: '0', CALL_BUDGET: '0', EDGE_RATE_LIMIT_PER_MINUTE: '0' };
+  return startHttpServer({ ...testAuth.env, ...off, ...env }, { tools: [ping] });
+}
+
+/** An SDK client authenticated as the test principal; `headers` adds e.g. X-Run-Id to every request. */
+export async function connectAs(url: URL, headers: Record<string, string> = {}): Promise<Client> {
+  return connectClient(url, { ...(await testAuth.headers()), ...headers });
 }

@@ -14,6 +14,8 @@ import { tokenVerifier } from './verify.js';
  */
 export const authJwt: FeatureModule<typeof jwtEnv> = {
   id: 'auth-jwt',
+  // Over stdio the launching process is the client and is trusted: nothing to authenticate.
+  transports: ['http'],
   env: jwtEnv,
   setup(env, app) {
     const verifier = tokenVerifier(env);

@@ -8,11 +8,13 @@ import { createHash } from 'node:crypto';
  */
 export class VerifiedCache<T> {
   readonly #entries = new Map<string, { value: T; until: number }>();
+  readonly #ttlMs: number;
+  readonly #max: number;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly max: number,
-  ) {}
+  constructor(ttlMs: number, max: number) {
+    this.#ttlMs = ttlMs;
+    this.#max = max;
+  }
 
   static key(token: string): string {
     return createHash('sha256').update(token).digest('base64');
@@ -28,10 +30,10 @@ export class VerifiedCache<T> {
 
   /** `expiresAt`: the token's own `exp`, in epoch milliseconds. */
   set(key: string, value: T, expiresAt: number): void {
-    if (this.#entries.size >= this.max) {
+    if (this.#entries.size >= this.#max) {
       const oldest = this.#entries.keys().next();
       if (!oldest.done) this.#entries.delete(oldest.value);
     }
-    this.#entries.set(key, { value, until: Math.min(expiresAt, Date.now() + this.ttlMs) });
+    this.#entries.set(key, { value, until: Math.min(expiresAt, Date.now() + this.#ttlMs) });
   }
 }

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyOptions, jwtVerify } from 'jose';
 import type { ReadinessCheck } from '../../core/feature.js';
 import { algorithmsOf, type JwtEnv } from './env.js';
+import { VerifiedCache } from './verified-cache.js';
 
 export type Verification =
   | { ok: true; subject: string; payload: JWTPayload }
@@ -44,7 +45,8 @@ export interface TokenVerifier {
  * Verifies signature, `iss`, `aud` (this server, RFC 8707), `exp` and `nbf` (with a small clock tolerance),
  * with the algorithms pinned, so `alg: none` and an HS256 token "signed" with our RSA public key both fail.
  * A JWKS is cached; an unknown `kid` triggers at most one refetch per cooldown, so a flood of forged kids
- * cannot turn this server into a flood against the identity provider.
+ * cannot turn this server into a flood against the identity provider. Tokens that verified are remembered
+ * for up to a minute (see VerifiedCache): agents send one token with many calls.
  */
 export function tokenVerifier(env: JwtEnv): TokenVerifier {
   const options: JWTVerifyOptions = {
@@ -78,13 +80,19 @@ export function tokenVerifier(env: JwtEnv): TokenVerifier {
       },
     });
   }
+  const verified = new VerifiedCache<Verification>(60_000, 10_000);
   return {
     readiness,
     async verify(token) {
+      const key = VerifiedCache.key(token);
+      const cached = verified.get(key);
+      if (cached !== undefined) return cached;
       try {
         const { payload } = await check(token);
         if (typeof payload.sub !== 'string' || payload.sub === '') return rejected('claim sub: not a string');
-        return { ok: true, subject: payload.sub, payload };
+        const result: Verification = { ok: true, subject: payload.sub, payload };
+        verified.set(key, result, (payload.exp ?? 0) * 1000);
+        return result;
       } catch (error) {
         return failure(error);
       }

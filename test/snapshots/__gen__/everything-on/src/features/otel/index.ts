@@ -6,11 +6,6 @@ import type { FeatureModule } from '../../core/feature.js';
 import { traceHttpRequest, traceToolCall } from './spans.js';
 import { startTracing, stopTracing, tracingStatus } from './tracing.js';
 
-/**
- * The OpenTelemetry SDK reads these itself (and the rest of OTEL_*: _HEADERS, _TIMEOUT, OTEL_BSP_*,
- * OTEL_RESOURCE_ATTRIBUTES); they are declared here so a typo fails at startup with the variable's name
- * instead of silently sending spans nowhere.
- */
 const SAMPLERS = [
   'always_on',
   'always_off',
@@ -20,6 +15,11 @@ const SAMPLERS = [
   'parentbased_traceidratio',
 ] as const;
 
+/**
+ * The OpenTelemetry SDK reads these itself (and the rest of OTEL_*: _HEADERS, _TIMEOUT, OTEL_BSP_*,
+ * OTEL_RESOURCE_ATTRIBUTES); they are declared here so a typo fails at startup with the variable's name
+ * instead of silently sending spans nowhere.
+ */
 const env = z.object({
   OTEL_SDK_DISABLED: oneOf(['true', 'false']).default('false').describe('true or false'),
   OTEL_SERVICE_NAME: z.string().min(1).optional().describe('a service name such as weather-mcp'),
@@ -64,7 +64,7 @@ export const otel: FeatureModule<typeof env> = {
     logDiagnostics(logger);
     if (!preloaded) {
       logger.warn(
-        'tracing started without its preload, so node:http and Redis calls get no spans; ' +
+        'tracing started without its preload, so HTTP requests, node:http and Redis calls get no spans; ' +
           'start with: node --import ./dist/features/otel/register.js dist/main.js',
       );
     }

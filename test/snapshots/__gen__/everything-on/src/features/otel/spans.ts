@@ -21,8 +21,9 @@ import type { HttpMiddleware, ToolMiddleware } from '../../core/feature.js';
 const tracer = trace.getTracer('mcp-server');
 
 /**
- * Puts the span's IDs where the logger mixin and the error envelopes read them. A remote span (the client's,
- * from `traceparent`) lends only its trace ID: its span ID is not one of ours.
+ * Puts the span's IDs on the request context, where the logger mixin and the tool runner (for the error
+ * envelope) read them. A remote span (the client's, from `traceparent`) lends only its trace ID: its span ID
+ * is not one of ours.
  */
 function annotateRequest(span: Span): void {
   const store = currentRequest();
@@ -77,7 +78,6 @@ export const traceToolCall: ToolMiddleware = async (call, next) => {
       // A tool error is a successful JSON-RPC call with `isError: true`: the conventions call it `tool_error`.
       span.setAttributes({ 'error.type': 'tool_error', 'app.error.code': outcome.error.error });
       span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error.message });
-      outcome.error.traceId = span.spanContext().traceId;
     }
     return outcome;
   } catch (error) {
@@ -96,19 +96,39 @@ const header = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value;
 
 /**
+ * Methods that get a span from their `Mcp-Method` header. The header is the client's word, so only names the
+ * protocol defines become span names: anything else would let a client mint unbounded span names.
+ */
+const NAMED_METHODS = new Set([
+  'server/discover',
+  'initialize',
+  'ping',
+  'tools/list',
+  'prompts/list',
+  'prompts/get',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'resources/subscribe',
+  'resources/unsubscribe',
+  'completion/complete',
+  'logging/setLevel',
+]);
+
+/**
  * HTTP side, before authentication (so rejected requests carry a trace ID too):
  * - started without the preload there is no HTTP span; honour the `traceparent` header here instead;
- * - requests of the 2026-07-28 protocol name their method in `Mcp-Method` (and target in `Mcp-Name`), which gives
- *   `tools/list`, `server/discover`… their MCP span without parsing the body. `tools/call` gets its span from
- *   `traceToolCall`, which can also see `params._meta`.
+ * - requests of the 2026-07-28 protocol name their method in `Mcp-Method`, which gives `tools/list`,
+ *   `server/discover`… their MCP span without parsing the body. `tools/call` gets its span from
+ *   `traceToolCall`, which can also see `params._meta`. Only a prompt name joins the span name (`Mcp-Name`):
+ *   resource URIs would make span names unbounded, as the conventions warn.
  */
 export const traceHttpRequest: HttpMiddleware = async (req, res, next) => {
   let ctx: Context = context.active();
   if (!trace.getSpan(ctx)) ctx = propagation.extract(ctx, req.headers);
 
   const method = header(req.headers['mcp-method']);
-  if (method && method !== 'tools/call') {
-    const target = header(req.headers['mcp-name']);
+  if (method !== undefined && NAMED_METHODS.has(method)) {
     const attributes: Attributes = {
       'mcp.method.name': method,
       'network.transport': 'tcp',
@@ -116,8 +136,10 @@ export const traceHttpRequest: HttpMiddleware = async (req, res, next) => {
     };
     const version = header(req.headers['mcp-protocol-version']);
     if (version) attributes['mcp.protocol.version'] = version;
+    const prompt = method === 'prompts/get' ? header(req.headers['mcp-name']) : undefined;
+    if (prompt) attributes['gen_ai.prompt.name'] = prompt;
     const span = tracer.startSpan(
-      target ? `${method} ${target}` : method,
+      prompt ? `${method} ${prompt}` : method,
       { kind: SpanKind.SERVER, attributes },
       ctx,
     );

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -12,8 +13,10 @@ import {
 } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
-/** What the traces are filed under unless OTEL_SERVICE_NAME (or OTEL_RESOURCE_ATTRIBUTES) says otherwise. */
-const DEFAULT_SERVICE_NAME = 'everything-server';
+/** What traces are filed under unless OTEL_SERVICE_NAME (or OTEL_RESOURCE_ATTRIBUTES) says otherwise. */
+const { name: packageName } = JSON.parse(
+  readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
+) as { name: string };
 
 /** Probes and scrapes would otherwise produce a root span every few seconds each. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -48,7 +51,7 @@ export function startTracing(options: TracingOptions): TracingStatus {
     options.tracesEndpoint ?? (options.endpoint && `${options.endpoint.replace(/\/$/, '')}/v1/traces`);
   const provider = new NodeTracerProvider({
     resource: defaultResource()
-      .merge(resourceFromAttributes({ 'service.name': DEFAULT_SERVICE_NAME }))
+      .merge(resourceFromAttributes({ 'service.name': packageName }))
       .merge(detectResources({ detectors: [envDetector] })),
     spanProcessors: url ? [new BatchSpanProcessor(new OTLPTraceExporter({ url }))] : [],
   });

@@ -1,35 +1,17 @@
 import { exportSPKI, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, startHttpServer, type TestServer } from '../../helpers/http-server.js';
-import { rsaKey, startJwksServer } from './jwks-server.js';
+import { AUDIENCE, ISSUER, now, rsaKey, signToken, startJwksServer } from './identity-provider.js';
 import { callTool } from './mcp-request.js';
 import { handlerRuns, report, whoami } from './probe-tools.js';
 
-const ISSUER = 'https://id.example.test/';
-const AUDIENCE = 'https://mcp.example.test/mcp';
 const METADATA_URL = 'https://mcp.example.test/.well-known/oauth-protected-resource/mcp';
-
-const now = () => Math.floor(Date.now() / 1000);
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 let signing: Awaited<ReturnType<typeof rsaKey>>;
 let jwks: Awaited<ReturnType<typeof startJwksServer>>;
 let server: TestServer;
-
-/** A token the server must accept, unless a case overrides a claim (`undefined` removes it), the key or the kid. */
-function token(claims: JWTPayload = {}, key = signing, kid = key.kid) {
-  const payload = {
-    sub: 'user-123',
-    scope: 'reports:read',
-    iss: ISSUER,
-    aud: AUDIENCE,
-    iat: now(),
-    exp: now() + 300,
-  };
-  return new SignJWT({ ...payload, ...claims })
-    .setProtectedHeader({ alg: 'RS256', kid })
-    .sign(key.privateKey);
-}
+const token = (claims: JWTPayload = {}, key = signing, kid = key.kid) => signToken(key, claims, kid);
 
 beforeAll(async () => {
   signing = await rsaKey('key-1');
@@ -293,76 +275,5 @@ describe('jwt auth: valid tokens reach the tool as their principal', () => {
       bearer_methods_supported: ['header'],
       scopes_supported: ['reports:read'],
     });
-  });
-});
-
-describe('jwt auth: signing keys', () => {
-  it('a rotated-in key is picked up: an unknown kid refetches the JWKS once the cooldown has passed', async () => {
-    const rotating = await startJwksServer([signing.jwk]);
-    const rotated = await startHttpServer(
-      { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_JWKS_URL: rotating.url, JWT_JWKS_COOLDOWN_MS: '0' },
-      { tools: [whoami] },
-    );
-    try {
-      const next = await rsaKey('key-2');
-      const before = await callTool(rotated.url, 'whoami_v1', {
-        authorization: `Bearer ${await token({}, next)}`,
-      });
-      rotating.keys.push(next.jwk);
-      const after = await callTool(rotated.url, 'whoami_v1', {
-        authorization: `Bearer ${await token({}, next)}`,
-      });
-      expect([before.status, after.status]).toEqual([401, 200]);
-    } finally {
-      await rotated.stop();
-      await rotating.stop();
-    }
-  });
-
-  it('unreachable keys: 503 UNAVAILABLE (retryable), not a 401 that would make clients drop good tokens', async () => {
-    const gone = await startJwksServer([signing.jwk]);
-    await gone.stop();
-    const orphan = await startHttpServer(
-      { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_JWKS_URL: gone.url },
-      { tools: [whoami] },
-    );
-    try {
-      const res = await callTool(orphan.url, 'whoami_v1', { authorization: `Bearer ${await token()}` });
-      expect(res.status).toBe(503);
-      expect(res.headers['retry-after']).toBe('5');
-      expect(JSON.parse(res.body)).toMatchObject({ error: 'UNAVAILABLE', retryable: true });
-    } finally {
-      await orphan.stop();
-    }
-  });
-});
-
-describe('jwt auth: HS256 shared secret', () => {
-  const SECRET = 'a-shared-secret-of-at-least-32-characters!';
-  const hs256 = (secret: string) =>
-    new SignJWT({ sub: 'svc-billing' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setExpirationTime('5m')
-      .sign(new TextEncoder().encode(secret));
-
-  it('accepts tokens signed with the secret; refuses another secret and RS256', async () => {
-    const hs = await startHttpServer(
-      { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_SECRET: SECRET },
-      { tools: [whoami] },
-    );
-    try {
-      const good = await callTool(hs.url, 'whoami_v1', { authorization: `Bearer ${await hs256(SECRET)}` });
-      const otherSecret = await callTool(hs.url, 'whoami_v1', {
-        authorization: `Bearer ${await hs256(`${SECRET}-but-another`)}`,
-      });
-      const rs256 = await callTool(hs.url, 'whoami_v1', { authorization: `Bearer ${await token()}` });
-      expect(good.status).toBe(200);
-      expect(good.body).toContain('svc-billing');
-      expect([otherSecret.status, rs256.status]).toEqual([401, 401]);
-    } finally {
-      await hs.stop();
-    }
   });
 });

@@ -1,8 +1,7 @@
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connectClient } from '../../helpers/http-server.js';
 import { envelopeOf } from '../../helpers/results.js';
-import { startLimitedServer } from '../rate-limit/limited-server.js';
+import { connectAs, startLimitedServer } from '../rate-limit/limited-server.js';
 import { startRedis, type TestRedis } from './redis-server.js';
 
 describe('limits over HTTP with the Redis store', () => {
@@ -19,7 +18,7 @@ describe('limits over HTTP with the Redis store', () => {
   async function serve(env: Record<string, string>) {
     // A generous timeout: a busy CI machine must not turn slow replies into outages (outage.test.ts covers it).
     const server = await startLimitedServer({ REDIS_URL: redis.url, REDIS_TIMEOUT_MS: '5000', ...env });
-    const client = await connectClient(server.url);
+    const client = await connectAs(server.url);
     cleanups.push(server.stop, () => client.close());
     return { ...server, client };
   }
