@@ -13,59 +13,25 @@
 // here on the other core; variants are interleaved in rounds so drift hits them all alike, and the median
 // requests/s per variant is reported with its ratio to `none`. Every call must succeed (so auth really let it
 // through) and a call without credentials must be refused (so auth really was on).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { buildProject, freePort, track } from './server/harness.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SUPERSET = join(root, '.cache', 'e2e', 'superset', 'node_modules');
 const ROUNDS = 3;
 const SECONDS = 6;
 const CONNECTIONS = 50;
 const TOOL = 'convert_temperature_v1';
 
-const work = mkdtempSync(join(tmpdir(), 'prod-mcp-bench-auth-'));
-const children = [];
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-  rmSync(work, { recursive: true, force: true });
-});
-
-function run(command, args, cwd) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
-  if (result.status !== 0)
-    throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
-}
-
-async function freePort() {
-  const server = createNetServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Renders, installs (the e2e superset when present, else npm install) and builds one project. */
+/** Renders and builds one project (see buildProject for where its node_modules comes from). */
 function project(auth) {
-  const dir = join(work, auth);
-  const flags = ['--transport', 'http', '--auth', auth, '--rate-limit', 'none', '--no-docker'];
-  run(
-    process.execPath,
-    [join(root, 'dist/cli/index.js'), dir, '--yes', '--no-install', '--no-git', ...flags],
-    work,
-  );
-  if (existsSync(SUPERSET)) symlinkSync(SUPERSET, join(dir, 'node_modules'), 'dir');
-  else run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir);
-  run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], dir);
-  return dir;
+  return buildProject(auth, ['--transport', 'http', '--auth', auth, '--rate-limit', 'none', '--no-docker']);
 }
 
 async function boot(dir, env) {
@@ -77,7 +43,7 @@ async function boot(dir, env) {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  children.push(child);
+  track(child);
   for (let i = 0; i < 150; i++) {
     if (
       await fetch(`http://127.0.0.1:${port}/healthz`).then(

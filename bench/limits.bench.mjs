@@ -5,16 +5,13 @@
 // Both limit layers are on (per-tool limit + run budget: two store hits per call) and never refuse, so this is
 // the cost of the common, allowed path. Backends take turns call by call, so drift hits them all alike.
 // Needs redis-server on PATH and `npm run build` (npm run bench does it).
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { buildProject, freePort, track } from './server/harness.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BACKENDS = ['none', 'memory', 'redis'];
 const WARM_UP = 500; // calls per backend before timing starts
 const IN_PROCESS_CALLS = 20_000; // timed calls per backend
@@ -23,40 +20,10 @@ const LIMITS = { RATE_LIMIT_PER_MINUTE: '1000000', CALL_BUDGET: '1000000', EDGE_
 const TOOL = 'convert_temperature_v2';
 const ARGS = { value: 100, from: 'celsius', to: 'fahrenheit' };
 
-const work = mkdtempSync(join(tmpdir(), 'prod-mcp-bench-limits-'));
-const children = [];
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-  rmSync(work, { recursive: true, force: true });
-});
-
-function run(command, args, cwd) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
-  if (result.status !== 0)
-    throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
-}
-
-async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Renders and builds one project; the Redis project's install (a superset of the others') serves all three. */
+/** Renders and builds one project; `modules` is a sibling project's node_modules to share (see buildProject). */
 function project(backend, modules) {
-  const dir = join(work, backend);
   const flags = ['--transport', 'http', '--auth', 'none', '--rate-limit', backend, '--no-docker'];
-  run(
-    process.execPath,
-    [join(root, 'dist/cli/index.js'), dir, '--yes', '--no-install', '--no-git', ...flags],
-    work,
-  );
-  if (modules === undefined) run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir);
-  else symlinkSync(modules, join(dir, 'node_modules'), 'dir');
-  run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], dir);
-  return dir;
+  return buildProject(backend, flags, modules);
 }
 
 async function startRedis() {
@@ -71,7 +38,7 @@ async function startRedis() {
     '--appendonly',
     'no',
   ]);
-  children.push(child);
+  track(child);
   await new Promise((resolve, reject) => {
     child.once('error', () =>
       reject(new Error('redis-server is not installed (apt-get install redis-server)')),
@@ -126,7 +93,7 @@ async function httpCaller(dir, redisUrl) {
     REDIS_URL: redisUrl,
   };
   const child = spawn(process.execPath, ['dist/main.js'], { cwd: dir, env, stdio: 'ignore' });
-  children.push(child);
+  track(child);
   for (let i = 0; i < 100; i++) {
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
       (r) => r.ok,

@@ -13,48 +13,21 @@
 // Also reported: the server's own CPU time per call (user + system, from /proc), which another process's load
 // disturbs far less than throughput; for a server that is CPU-bound, plain's CPU/call over a variant's is the
 // throughput ratio it would reach on a quiet machine. Needs `npm run build` (npm run bench does it).
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { buildProject, freePort, track } from './server/harness.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SUPERSET = join(root, '.cache', 'e2e', 'superset', 'node_modules');
 const ROUNDS = 5;
 const SECONDS = 5;
 const CONNECTIONS = 50;
 const TOOL = 'convert_temperature_v1';
 const PRELOAD = './dist/features/otel/register.js';
 
-const work = mkdtempSync(join(tmpdir(), 'prod-mcp-bench-observability-'));
-const children = [];
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-  rmSync(work, { recursive: true, force: true });
-});
-
-function run(command, args, cwd) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
-  if (result.status !== 0)
-    throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
-}
-
-async function freePort() {
-  const server = createNetServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Renders, installs (the e2e superset when present, else npm install) and builds one project. */
+/** Renders and builds one project (see buildProject for where its node_modules comes from). */
 function project(name, extraFlags) {
-  const dir = join(work, name);
   const flags = [
     '--transport',
     'http',
@@ -65,15 +38,7 @@ function project(name, extraFlags) {
     '--no-docker',
     ...extraFlags,
   ];
-  run(
-    process.execPath,
-    [join(root, 'dist/cli/index.js'), dir, '--yes', '--no-install', '--no-git', ...flags],
-    work,
-  );
-  if (existsSync(SUPERSET)) symlinkSync(SUPERSET, join(dir, 'node_modules'), 'dir');
-  else run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir);
-  run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], dir);
-  return dir;
+  return buildProject(name, flags);
 }
 
 /** An OTLP/HTTP endpoint that reads and acknowledges every export, counting spans. */
@@ -106,7 +71,7 @@ async function boot(dir, nodeArgs, env) {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  children.push(child);
+  track(child);
   const healthy = () =>
     fetch(`http://127.0.0.1:${port}/healthz`).then(
       (r) => r.ok,

