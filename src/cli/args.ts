@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import { closest, didYouMean } from '../core/suggest.js';
 import type { AnswerInput } from '../core/validate.js';
 
 /**
@@ -66,23 +67,17 @@ export const ALL_FLAGS: readonly string[] = [
   ...Object.keys(SWITCHES),
 ];
 
-/** The known flag closest to a typo (edit distance ≤ 2), for "did you mean". */
-function closest(flag: string): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = row[0] ?? 0;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const current = row[j] ?? 0;
-        row[j] = Math.min(current + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = current;
-      }
-    }
-    return row[b.length] ?? Number.POSITIVE_INFINITY;
-  };
-  const ranked = ALL_FLAGS.map((f) => ({ f, d: distance(flag, f) })).sort((a, b) => a.d - b.d);
-  return ranked[0] && ranked[0].d <= 2 ? ranked[0].f : undefined;
+/** Commands besides create, and words people type for them (`upgrade` is update's name in other tools). */
+const COMMANDS = ['add', 'update'] as const;
+const COMMAND_ALIASES: Record<string, (typeof COMMANDS)[number]> = { upgrade: 'update', upgrad: 'update' };
+
+/**
+ * A first word that is not a path but reads like a misspelt command (`updat`, `upgrade`, `ad`) is refused rather
+ * than made into a project folder of that name; `./updat` still creates one.
+ */
+function commandTypo(word: string): string | undefined {
+  if (word.includes('/') || word.includes('\\') || word.startsWith('.')) return undefined;
+  return COMMAND_ALIASES[word.toLowerCase()] ?? closest(word, COMMANDS);
 }
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -128,9 +123,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     else if (has(RUN_TOGGLES, positive)) args[RUN_TOGGLES[positive]] = on;
     else if (on && has(SWITCHES, flag)) args[SWITCHES[flag]] = true;
     else {
-      const hint = closest(flag);
       throw new UsageError(
-        `Unknown option ${flag}.${hint ? ` Did you mean ${hint}?` : ''} See --help for every option.`,
+        `Unknown option ${flag}.${didYouMean(flag, ALL_FLAGS)} See --help for every option.`,
       );
     }
   }
@@ -139,6 +133,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (first === 'add' || first === 'update') {
     args.command = first;
     args.positionals = rest;
+  } else if (first !== undefined && commandTypo(first) !== undefined) {
+    const command = commandTypo(first);
+    throw new UsageError(
+      `Unknown command "${first}". Did you mean \`create-prod-mcp ${command}\`? ` +
+        `To create a project in a folder named "${first}", write ./${first}.`,
+    );
   } else if (args.positionals.length > 1) {
     throw new UsageError(
       `Expected one directory, got ${args.positionals.length}: ${args.positionals.join(' ')}. Quote a path with spaces.`,

@@ -1,6 +1,7 @@
 import { getUserAgent } from 'package-manager-detector/detect';
 import { PACKAGE_MANAGERS, type PackageManager } from './answers.js';
 import { UsageError } from './errors.js';
+import { didYouMean } from './suggest.js';
 
 /**
  * `--pm` wins; otherwise the package manager that launched us (`npm create`, `pnpm create`, `yarn create`,
@@ -9,7 +10,9 @@ import { UsageError } from './errors.js';
 export function choosePackageManager(flag: string | undefined): PackageManager {
   if (flag !== undefined) {
     if (!(PACKAGE_MANAGERS as readonly string[]).includes(flag)) {
-      throw new UsageError(`--pm "${flag}" is not one of: ${PACKAGE_MANAGERS.join(', ')}`);
+      throw new UsageError(
+        `--pm "${flag}" is not one of: ${PACKAGE_MANAGERS.join(', ')}.${didYouMean(flag, PACKAGE_MANAGERS, (pm) => `--pm ${pm}`)}`,
+      );
     }
     return flag as PackageManager;
   }

@@ -1,6 +1,7 @@
 import validateName from 'validate-npm-package-name';
 import { type Answers, AUTH_MODES, DEFAULT_ANSWERS, RATE_LIMITS, TRANSPORTS } from './answers.js';
 import { UsageError } from './errors.js';
+import { didYouMean } from './suggest.js';
 
 /**
  * The one validator. Flags, prompts, the snapshot/e2e matrix and `update` (answers read back from the lock
@@ -108,7 +109,9 @@ export function resolveAnswers(input: AnswerInput, defaultName: string): Answers
     const value = input[key];
     const allowed: readonly string[] = CHOICES[key];
     if (value !== undefined && !allowed.includes(value)) {
-      problems.push(`${ANSWER_FLAGS[key]} "${value}" is not one of: ${allowed.join(', ')}`);
+      problems.push(
+        `${ANSWER_FLAGS[key]} "${value}" is not one of: ${allowed.join(', ')}.${didYouMean(value, allowed, (v) => `${ANSWER_FLAGS[key]} ${v}`)}`,
+      );
     }
   }
   const name = input.name ?? defaultName;

@@ -1,5 +1,6 @@
 import type { Answers } from '../core/answers.js';
 import { UsageError } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import { type AnswerInput, combinationProblems, defaultsFor, resolveAnswers } from '../core/validate.js';
 
 /**
@@ -65,7 +66,8 @@ function normalize(name: string): Addable {
   if ((ADDABLE as readonly string[]).includes(lower)) return lower as Addable;
   const alias = ALIASES[lower];
   if (alias) return alias;
-  throw new UsageError(`Unknown feature "${name}". Features you can add: ${ADDABLE.join(', ')}`);
+  const hint = didYouMean(lower, [...ADDABLE, ...Object.keys(ALIASES)], (f) => `add ${ALIASES[f] ?? f}`);
+  throw new UsageError(`Unknown feature "${name}".${hint} Features you can add: ${ADDABLE.join(', ')}`);
 }
 
 /** The answers after `add <names...>`; every problem names the feature and the command that works. */

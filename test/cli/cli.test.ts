@@ -75,6 +75,49 @@ describe('bad input: exit 2, a message naming the flag and the fix, nothing writ
   });
 });
 
+describe('typos get "did you mean" (exit 2, nothing written), never a project named after the typo', () => {
+  test.each([
+    [['updat'], 'Unknown command "updat". Did you mean `create-prod-mcp update`?'],
+    [['upgrade', '--auth', 'jwt'], 'Did you mean `create-prod-mcp update`?'],
+    [['Update'], 'Did you mean `create-prod-mcp update`?'],
+    [['ad', 'redis'], 'Unknown command "ad". Did you mean `create-prod-mcp add`?'],
+    [
+      ['out', '--auth', 'jwk'],
+      '--auth "jwk" is not one of: none, api-key, jwt, gateway. Did you mean --auth jwt?',
+    ],
+    [['out', '--transport', 'htttp'], 'Did you mean --transport http?'],
+    [['out', '--rate-limit', 'reddis'], 'Did you mean --rate-limit redis?'],
+    [['out', '--pm', 'pnmp'], 'Did you mean --pm pnpm?'],
+  ])('%o', async (argv, message) => {
+    const cwd = scratch();
+    const result = await cli(cwd, [...argv, '--yes', '--no-install', '--no-git']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  test('the typo message names the way to a folder of that name, and that way works', async () => {
+    const cwd = scratch();
+    const refused = await cli(cwd, ['updat', '--yes', '--no-install', '--no-git']);
+    expect(refused.stderr).toContain('To create a project in a folder named "updat", write ./updat.');
+    const created = await cli(cwd, ['./updat', '--yes', '--no-install', '--no-git']);
+    expect(created.exitCode).toBe(0);
+    expect(readdirSync(cwd)).toEqual(['updat']);
+  });
+
+  test('add reddis in a project: did you mean add redis, the project untouched', async () => {
+    const cwd = scratch();
+    expect((await cli(cwd, ['p', '--yes', '--no-install', '--no-git'])).exitCode).toBe(0);
+    const lockBefore = readFileSync(join(cwd, 'p', 'prod-mcp.lock.json'), 'utf8');
+    const result = await cli(cwd, ['add', 'reddis', '--cwd', 'p', '--force', '--no-install']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('Unknown feature "reddis". Did you mean add redis?');
+    expect(readFileSync(join(cwd, 'p', 'prod-mcp.lock.json'), 'utf8')).toBe(lockBefore);
+    const alias = await cli(cwd, ['add', 'prometeus', '--cwd', 'p', '--force', '--no-install']);
+    expect(alias.stderr).toContain('Did you mean add metrics?');
+  });
+});
+
 describe('the target directory', () => {
   test('--dry-run lists every file and writes nothing', async () => {
     const cwd = scratch();

@@ -140,6 +140,12 @@ describe('parseArgs: shape only', () => {
     });
   });
 
+  test('a folder name that merely resembles a command is a folder (one edit allowed for short words)', () => {
+    for (const dir of ['app', 'api', 'my-update', './add', 'updates-service']) {
+      expect(parseArgs([dir])).toMatchObject({ command: 'create', positionals: [dir] });
+    }
+  });
+
   test('add and update take the first positional as the command', () => {
     expect(parseArgs(['add', 'redis', 'otel', '--cwd', 'p'])).toMatchObject({
       command: 'add',
@@ -162,6 +168,7 @@ describe('parseArgs: shape only', () => {
     [['--no-name'], 'Unknown option --no-name'],
     [['a', 'b'], 'Expected one directory, got 2: a b'],
     [['dir', '--cwd', 'x'], '--cwd is for add and update'],
+    [['updte'], 'Unknown command "updte". Did you mean `create-prod-mcp update`?'],
   ])('%o → %s', (argv, message) => {
     expect(usage(() => parseArgs(argv))).toContain(message);
   });
