@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { LOCK_FILE } from '../core/lock.js';
 import { choosePackageManager } from '../core/package-manager.js';
+import { plural } from '../core/plural.js';
 import { projectFiles } from '../core/project.js';
 import { resolveAnswers } from '../core/validate.js';
 import { writeNewProject } from '../core/write.js';
@@ -51,12 +52,14 @@ export async function runCreate(parsed: ParsedArgs): Promise<number> {
     const hint = existing.includes(LOCK_FILE)
       ? `it already holds a generated project: use \`create-prod-mcp update --cwd ${directory}\` or \`add\``
       : 'choose a new or empty directory, or pass --force to write into it (files with the same path are replaced)';
-    throw new UsageError(`${directory} is not empty (${existing.length} entries): ${hint}`);
+    throw new UsageError(
+      `${directory} is not empty (${plural(existing.length, 'entry', 'entries')}): ${hint}`,
+    );
   }
 
   const files = projectFiles(answers);
   if (args.dryRun) {
-    out(`Would create ${files.size} files in ${target}:`);
+    out(`Would create ${plural(files.size, 'file')} in ${target}:`);
     for (const [path, text] of files) {
       // With --force into a non-empty folder, say which existing files would be replaced.
       const verb =
@@ -70,7 +73,7 @@ export async function runCreate(parsed: ParsedArgs): Promise<number> {
   }
 
   await writeNewProject(target, files);
-  out(`${color.green('✔')} Created ${answers.name} in ${target} (${files.size} files)`);
+  out(`${color.green('✔')} Created ${answers.name} in ${target} (${plural(files.size, 'file')})`);
 
   let exitCode = 0;
   const install = args.install ?? true;

@@ -20,7 +20,7 @@ import { sha256, type VirtualTree } from '../core/tree.js';
  */
 
 export const BASE_FILE = '.prod-mcp/base.json';
-const ATTRIBUTES_FILE = '.prod-mcp/.gitattributes';
+export const ATTRIBUTES_FILE = '.prod-mcp/.gitattributes';
 
 /** What the snapshot holds: the files a later run may need to merge (seed files are never merged). */
 const needsBase = (path: string): boolean => path !== LOCK_FILE && classify(path) !== 'seed';

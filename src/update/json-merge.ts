@@ -102,12 +102,32 @@ function formattingOf(text: string): FormattingOptions {
   };
 }
 
+/** The package.json fields npm keeps sorted (`npm install x` re-sorts them with localeCompare). */
+const DEPENDENCY_FIELDS = new Set([
+  'dependencies',
+  'devDependencies',
+  'optionalDependencies',
+  'peerDependencies',
+]);
+
+const byName = (a: string, b: string): number => a.localeCompare(b, 'en');
+
+const isSorted = (keys: readonly string[]): boolean =>
+  keys.every((key, i) => i === 0 || byName(keys[i - 1] ?? '', key) <= 0);
+
 /**
  * New keys go where the generator puts them: after the nearest key that precedes them in the new render and
- * exists in the user's object (dependencies stay sorted, scripts keep their grouping); else at the end.
+ * exists in the user's object (scripts keep their grouping); else at the end. In a dependency list the user
+ * keeps sorted (as npm does), a new key goes where it sorts, whatever the user added around it.
  */
-function insertionIndex(order: readonly string[], key: string): (existing: string[]) => number {
+function insertionIndex(path: JSONPath, order: readonly string[]): (existing: string[]) => number {
+  const key = String(path.at(-1));
+  const sortedField = path.length === 2 && DEPENDENCY_FIELDS.has(String(path[0]));
   return (existing) => {
+    if (sortedField && isSorted(existing)) {
+      const at = existing.findIndex((name) => byName(key, name) < 0);
+      return at === -1 ? existing.length : at;
+    }
     const at = order.indexOf(key);
     for (let i = at - 1; i >= 0; i--) {
       const found = existing.indexOf(order[i] ?? '');
@@ -131,10 +151,9 @@ export function mergeJson(ours: string, base: string, theirs: string): Structure
   const formattingOptions = formattingOf(ours);
   let text = ours;
   for (const op of ops) {
-    const key = String(op.path.at(-1));
     const edits = modify(text, op.path, op.value, {
       formattingOptions,
-      getInsertionIndex: insertionIndex(op.order, key),
+      getInsertionIndex: insertionIndex(op.path, op.order),
     });
     text = applyEdits(text, edits);
   }

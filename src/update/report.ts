@@ -1,6 +1,8 @@
 import { createTwoFilesPatch } from 'diff';
 import kleur from 'kleur';
+import { plural } from '../core/plural.js';
 import type { Change, ChangeKind, Note, Plan } from './plan.js';
+import { bookkeepingSummary } from './summary.js';
 
 /**
  * How a plan reads in the terminal: one line per file (the Nx-style CREATE / UPDATE / MERGE / DELETE /
@@ -18,7 +20,7 @@ const LABEL: Record<ChangeKind, string> = {
 function describe(change: Change): string {
   const line = `  ${LABEL[change.kind]} ${change.path}`;
   if (change.kind !== 'conflict') return line;
-  const count = change.conflicts === 1 ? '1 conflict' : `${change.conflicts ?? 0} conflicts`;
+  const count = plural(change.conflicts ?? 0, 'conflict');
   return `${line} (${count}: ${change.reason ?? 'see the markers'})`;
 }
 
@@ -56,8 +58,14 @@ export function unifiedDiff(change: Change): string {
   return patch.slice(patch.indexOf('--- ')).trimEnd();
 }
 
+/** The unified diff of every project file; the generator's bookkeeping files get one summary line each. */
 export function diffs(plan: Plan): string[] {
-  return plan.changes.map((change) => `${kleur.bold(`diff ${change.path}`)}\n${unifiedDiff(change)}`);
+  return plan.changes.map((change) => {
+    const summary = bookkeepingSummary(change);
+    if (summary !== undefined)
+      return `${kleur.bold(`diff ${change.path}`)} ${kleur.dim('(summarised)')}\n  ${summary}`;
+    return `${kleur.bold(`diff ${change.path}`)}\n${unifiedDiff(change)}`;
+  });
 }
 
 export function counts(plan: Plan): string {

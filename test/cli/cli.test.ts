@@ -136,7 +136,7 @@ describe('the target directory', () => {
     writeFileSync(join(cwd, 'out', 'notes.txt'), 'mine');
     const refused = await cli(cwd, ['out', '--yes', '--no-install', '--no-git']);
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toContain('out is not empty (1 entries)');
+    expect(refused.stderr).toContain('out is not empty (1 entry)');
     expect(refused.stderr).toContain('pass --force');
     expect(readdirSync(join(cwd, 'out'))).toEqual(['notes.txt']);
 

@@ -63,6 +63,15 @@ describe('refusals: a clear message, a non-zero exit, nothing written', () => {
     unchanged(dir, before);
   });
 
+  it('counts read as English: "(1 entry)" (issue 11)', async () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'notes.txt'), 'mine\n');
+    // create throws its usage errors to the binary's handler, which prints them and exits 2.
+    await expect(cli([dir, '--yes', '--no-install', '--name', 'demo'])).rejects.toThrow(
+      /is not empty \(1 entry\)/,
+    );
+  });
+
   it('a lock written by a newer generator', async () => {
     const dir = await createProject([]);
     const lock = JSON.parse(read(dir, LOCK_FILE));
@@ -138,6 +147,26 @@ describe('--dry-run', () => {
     expect(run.output).toContain('+++ /dev/null');
     expect(run.output).toContain('Dry run: nothing was written');
     unchanged(dir, before);
+  });
+});
+
+describe('--dry-run summarises the bookkeeping files (issue 11: 75 % of the output was base.json)', () => {
+  it('one line each for the lock and the merge base, full diffs for project files', async () => {
+    const dir = await createProject([]);
+    const run = await cli(['add', 'jwt', '--cwd', dir, '--dry-run']);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).not.toContain('--- a/.prod-mcp/base.json');
+    expect(run.output).not.toContain('--- a/prod-mcp.lock.json');
+    expect(run.output).toMatch(
+      /prod-mcp\.lock\.json \(what was generated\): answers auth api-key → jwt; files: \d+ added, \d+ removed/,
+    );
+    expect(run.output).toMatch(
+      /\.prod-mcp\/base\.json \(the merge base for the next update\): files: \d+ added/,
+    );
+    const lines = run.output.split('\n');
+    expect(lines.filter((line) => line.includes('base.json')).length).toBeLessThanOrEqual(3);
+    // The project files still get their diffs.
+    expect(run.output).toContain('--- /dev/null\n+++ b/src/features/auth-jwt/');
   });
 });
 

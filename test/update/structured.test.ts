@@ -25,6 +25,32 @@ describe('mergeJson (package.json, tsconfig.json)', () => {
     expect(merged?.text).toBe(ours.replace('"pino": "^10.4.0"', '"pino": "^10.4.0",\n    "redis": "^6.3.1"'));
   });
 
+  it('inserts a new dependency where it sorts when the user keeps the list sorted (issue 11: jose after dotenv)', () => {
+    const ours = base.replace('"pino": "^10.4.0"', '"dotenv": "^17.0.0",\n    "pino": "^10.4.0"');
+    const theirs = json({
+      name: 'demo',
+      scripts: { build: 'tsc', test: 'vitest run' },
+      dependencies: { '@modelcontextprotocol/server': '^2.4.0', jose: '^6.1.0', pino: '^10.4.0' },
+      devDependencies: { typescript: '~5.9.3' },
+    });
+    const merged = mergeJson(ours, base, theirs);
+    expect(Object.keys(JSON.parse(merged?.text ?? '{}').dependencies)).toEqual([
+      '@modelcontextprotocol/server',
+      'dotenv',
+      'jose',
+      'pino',
+    ]);
+    // A list the user keeps in their own order is not re-sorted: the key goes after its render neighbour.
+    const unsorted = base.replace('"pino": "^10.4.0"', '"pino": "^10.4.0",\n    "dotenv": "^17.0.0"');
+    const kept = mergeJson(unsorted, base, theirs);
+    expect(Object.keys(JSON.parse(kept?.text ?? '{}').dependencies)).toEqual([
+      '@modelcontextprotocol/server',
+      'jose',
+      'pino',
+      'dotenv',
+    ]);
+  });
+
   it('removes a key the generator added and no longer needs, only while it still holds our value', () => {
     const ours = base.replace('"build": "tsc"', '"build": "tsc -p tsconfig.build.json"');
     const theirs = json({
