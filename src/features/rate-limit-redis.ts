@@ -24,17 +24,28 @@ export const rateLimitRedis: FeatureManifest = {
     {
       name: 'REDIS_FAILURE_POLICY',
       description:
-        'When Redis cannot answer: fail-open lets calls through unlimited (logged loudly, /readyz degraded);\n' +
-        'fail-closed refuses them with UPSTREAM_UNAVAILABLE (/readyz 503). Either way it recovers by itself.',
+        "When Redis is down: fail-open enforces REPLICAS_HINT's share of every limit in each replica's memory\n" +
+        '(logged loudly, /readyz degraded); fail-closed refuses calls with UPSTREAM_UNAVAILABLE (/readyz 503).\n' +
+        'Either way it recovers by itself when Redis answers again.',
       example: 'fail-open',
       default: 'fail-open',
     },
     {
       name: 'REDIS_TIMEOUT_MS',
       description:
-        'Longest one Redis round trip may take before the failure policy applies (a call makes at most two).',
+        'A Redis reply slower than this is reported (a warning at most every 30 s). The call still waits for it,\n' +
+        'up to its own deadline: a slow reply never turns a refusal into an allowance. Redis counts as down when\n' +
+        'the connection drops or 3 checks in a row fail.',
       example: '250',
       default: '250',
+    },
+    {
+      name: 'REPLICAS_HINT',
+      description:
+        "How many replicas serve (your Deployment's replicas, or the HPA maximum). While Redis is down under\n" +
+        'fail-open each replica enforces 1/REPLICAS_HINT of every limit and budget in memory.',
+      example: '2',
+      default: '1',
     },
   ],
   module: { from: './features/rate-limit-redis/index.js', export: 'rateLimitRedis' },

@@ -35,6 +35,15 @@ export const rateLimit: FeatureManifest = {
       default: '3600',
     },
     {
+      name: 'CALLER_BUDGET',
+      description:
+        'Tool calls one caller may make within CALL_BUDGET_WINDOW_SECONDS across all its runs (then\n' +
+        'BUDGET_EXHAUSTED): run ids are chosen by the client, so this is the ceiling a new run id cannot reset.\n' +
+        '0 turns it off.',
+      example: '10000',
+      default: '10000',
+    },
+    {
       name: 'EDGE_RATE_LIMIT_PER_MINUTE',
       description:
         'HTTP requests per minute per caller (principal, or IP when anonymous) on /mcp, counted per process;\n' +

@@ -162,6 +162,7 @@ export class ToolRunner {
       correlationId: context.correlationId,
       runId: context.runId,
       signal: controller.signal,
+      timeoutMs: prepared.timeoutMs,
       rpcId: info.rpcId,
       meta: info.meta,
       protocolVersion: info.protocolVersion,

@@ -10,8 +10,13 @@ export interface RateLimitDecision {
   retryAfterMs: number;
 }
 
+export interface HitOptions {
+  /** Aborts when the call ends (its deadline, the client cancelling): a store waits for its backend no longer. */
+  signal?: AbortSignal;
+}
+
 export interface RateLimitStore {
   /** Atomically: if fewer than `limit` hits happened under `key` in the last `windowMs`, record one. */
-  hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
+  hit(key: string, limit: number, windowMs: number, options?: HitOptions): Promise<RateLimitDecision>;
   close(): Promise<void>;
 }

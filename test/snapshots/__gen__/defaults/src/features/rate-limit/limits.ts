@@ -19,6 +19,7 @@ export function createLimits(store: RateLimitStore, env: LimitsEnv, app: App): F
         {
           perMinute: env.RATE_LIMIT_PER_MINUTE,
           budget: env.CALL_BUDGET,
+          callerBudget: env.CALLER_BUDGET,
           budgetWindowMs: env.CALL_BUDGET_WINDOW_SECONDS * 1000,
         },
         app.events,

@@ -165,5 +165,26 @@ describe('toolLimits', () => {
       expect(errorOf(await call(tool('save', 1)))?.error).toBe('BUDGET_EXHAUSTED');
       expect(handlerRuns).toBe(2);
     });
+
+    it("keeps callers' runs apart even when ids contain colons (alice:x + run y vs alice + run x:y)", async () => {
+      const call = limiter({ perMinute: 0, budget: 1 });
+      const aliceX: Principal = { id: 'alice:x', scopes: [], source: 'gateway' };
+      const plainAlice: Principal = { id: 'alice', scopes: [], source: 'gateway' };
+      expect((await call(tool('search', 1), { principal: aliceX, runId: 'y' })).ok).toBe(true);
+      expect((await call(tool('search', 1), { principal: plainAlice, runId: 'x:y' })).ok).toBe(true);
+    });
+
+    it('caps a caller across all its runs: naming a new run does not reset the ceiling', async () => {
+      const call = limiter({ perMinute: 0, budget: 5, callerBudget: 3, budgetWindowMs: 600_000 });
+      const outcomes = [];
+      for (const runId of ['r1', 'r2', 'r3', 'r4', 'r5'])
+        outcomes.push(await call(tool('search', 1), { runId }));
+      expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, true, true, false, false]);
+      const error = errorOf(outcomes[3] as ToolOutcome);
+      expect(error).toMatchObject({ error: 'BUDGET_EXHAUSTED', retryAfter: 600 });
+      expect(error?.message).toContain('ceiling of 3 tool calls per 600 s across all its runs');
+      // Another caller has its own ceiling.
+      expect((await call(tool('search', 1), { runId: 'r1', principal: bob })).ok).toBe(true);
+    });
   });
 });

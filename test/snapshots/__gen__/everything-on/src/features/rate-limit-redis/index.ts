@@ -21,6 +21,7 @@ export const rateLimitRedisEnv = limitsEnv.extend({
     .default('fail-open')
     .describe('fail-open or fail-closed'),
   REDIS_TIMEOUT_MS: positiveInt(250, 'a duration in milliseconds (at least 1)'),
+  REPLICAS_HINT: positiveInt(1, 'a whole number of replicas (at least 1)'),
 });
 
 /** Limits shared by every replica through one Redis: the totals hold however many processes serve. */
@@ -29,11 +30,12 @@ export const rateLimitRedis: FeatureModule<typeof rateLimitRedisEnv> = {
   env: rateLimitRedisEnv,
   async setup(env, app) {
     const logger = app.logger.child({ component: 'rate-limit-redis' });
+    const health = new RedisHealth(logger, app.events, env.REDIS_FAILURE_POLICY, env.REPLICAS_HINT);
     const store = await RedisRateLimitStore.connect(createRedisClient(env.REDIS_URL), {
       keyPrefix: env.REDIS_KEY_PREFIX,
       timeoutMs: env.REDIS_TIMEOUT_MS,
-      policy: env.REDIS_FAILURE_POLICY,
-      health: new RedisHealth(logger, app.events, env.REDIS_FAILURE_POLICY),
+      replicasHint: env.REPLICAS_HINT,
+      health,
     });
     return { ...createLimits(store, env, app), readiness: [store.readiness] };
   },

@@ -57,7 +57,7 @@ export function createRedisClient(url: string) {
 
 export type RedisClient = ReturnType<typeof createRedisClient>;
 
-/** Rejects when `promise` takes longer than `ms`, so a hung Redis can never hang a tool call. */
+/** Rejects when `promise` takes longer than `ms`: for connecting, probing and closing, never for a limit check. */
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -67,4 +67,19 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => setImmediate(expire), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Waits for `promise` until `signal` aborts (the call's deadline, the client cancelling, shutdown). A limit
+ * check waits this long and no less: a reply that is merely slow still decides the call.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(new Error('the call ended before Redis answered'));
+  let onAbort: () => void = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new Error('the call ended before Redis answered'));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }

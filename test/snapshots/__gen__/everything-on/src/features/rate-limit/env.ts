@@ -19,6 +19,7 @@ export const limitsEnv = z.object({
   RATE_LIMIT_PER_MINUTE: calls(60),
   CALL_BUDGET: calls(1000),
   CALL_BUDGET_WINDOW_SECONDS: positiveInt(3600, 'a number of seconds (at least 1)'),
+  CALLER_BUDGET: calls(10_000),
   EDGE_RATE_LIMIT_PER_MINUTE: calls(600),
 });
 

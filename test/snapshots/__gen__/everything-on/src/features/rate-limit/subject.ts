@@ -16,5 +16,8 @@ export function subjectOf(principal: Principal, clientIp: string | undefined): s
  * name, every call of the caller within the budget window counts as one run.
  */
 export function runKeyOf(subject: string, runId: string | undefined): string {
-  return runId === undefined ? `caller:${subject}` : `run:${subject}:${runId}`;
+  // Both parts are encoded, so no colon in a principal id or a run id can make two callers' keys meet
+  // (principal `alice:x` with run `y` and principal `alice` with run `x:y`).
+  const caller = encodeURIComponent(subject);
+  return runId === undefined ? `caller:${caller}` : `run:${caller}:${encodeURIComponent(runId)}`;
 }

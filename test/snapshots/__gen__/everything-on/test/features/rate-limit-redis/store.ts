@@ -11,7 +11,10 @@ export interface LogLine {
 }
 
 /** A Redis store wired as the feature wires it, with its log lines and health events captured for asserts. */
-export async function redisStore(url: string, options: { policy?: FailurePolicy; timeoutMs?: number } = {}) {
+export async function redisStore(
+  url: string,
+  options: { policy?: FailurePolicy; timeoutMs?: number; replicasHint?: number } = {},
+) {
   const policy = options.policy ?? 'fail-open';
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
@@ -20,10 +23,10 @@ export async function redisStore(url: string, options: { policy?: FailurePolicy;
   events.on('dependency.health', (event) => health.push(event.ok));
   const store = await RedisRateLimitStore.connect(createRedisClient(url), {
     keyPrefix: 'test:limits:',
-    // Generous unless a test is about timeouts: a busy CI machine must not turn slow replies into outages.
-    timeoutMs: options.timeoutMs ?? 5000,
-    policy,
-    health: new RedisHealth(logger, events, policy),
+    // Only reports slow replies: the store waits for them whatever this says.
+    timeoutMs: options.timeoutMs ?? 250,
+    replicasHint: options.replicasHint ?? 1,
+    health: new RedisHealth(logger, events, policy, options.replicasHint ?? 1),
   });
   return { store, logs, health };
 }
