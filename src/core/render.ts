@@ -103,3 +103,19 @@ export function render(answers: Answers, options: RenderOptions = {}): VirtualTr
   tree.set('src/features.generated.ts', featuresGenerated(enabled));
   return sortedTree(tree);
 }
+
+/**
+ * Every path this generator version can write for a project of this name, whatever its features: what a lock
+ * file may claim. A lock is committed text anyone can edit; an entry outside this set is not ours, so `update`
+ * must neither delete nor overwrite it on the lock's word.
+ */
+export function generatablePaths(name: string, templates: TemplateSet = loadTemplates()): Set<string> {
+  const paths = new Set<string>(COMPUTED_FILES);
+  const slug = slugify(name);
+  for (const feature of templates.features.values()) {
+    for (const templatePath of feature.files.keys()) {
+      paths.add(outputPath(templatePath.replaceAll('{{slug}}', slug).replaceAll('{{name}}', name)));
+    }
+  }
+  return paths;
+}

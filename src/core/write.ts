@@ -1,12 +1,14 @@
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { assertInsideProject } from './inside.js';
 import { isExecutable, type VirtualTree } from './tree.js';
 
 /**
  * All-or-nothing writes. A create renders into a staging folder next to the target (same filesystem, so the
  * final step is one rename) and a failure anywhere removes the staging folder: no half-written project.
  * Writing into an existing folder (`--force`, `add`, `update`) stages the same way, then moves files into
- * place one by one, keeping what it replaced; a failure puts every replaced file back.
+ * place one by one, keeping what it replaced; a failure puts every replaced file back. No write, move or delete
+ * may pass through a symbolic link that leads out of the project (inside.ts): checked for every path first.
  */
 
 async function exists(path: string): Promise<boolean> {
@@ -65,6 +67,8 @@ export async function applyFiles(
   writes: VirtualTree,
   deletes: readonly string[] = [],
 ): Promise<void> {
+  // Before anything moves: no path may lead out of the project through a symbolic link (see inside.ts).
+  await assertInsideProject(target, [...writes.keys(), ...deletes], `write into ${target}`);
   const staging = await mkdtemp(join(target, '.prod-mcp-staging-'));
   const steps: Step[] = [];
   const createdDirs: string[] = [];

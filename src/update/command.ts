@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { detect } from 'package-manager-detector/detect';
 import { type Answers, PACKAGE_MANAGERS, type PackageManager } from '../core/answers.js';
 import { UsageError } from '../core/errors.js';
+import { assertInsideProject } from '../core/inside.js';
 import { choosePackageManager } from '../core/package-manager.js';
 import { applyPlan } from './apply.js';
 import { type GitState, gitState, markUnmerged } from './git.js';
@@ -9,6 +10,7 @@ import { describeChange } from './next-answers.js';
 import { conflictsOf, isEmptyPlan } from './plan.js';
 import { loadLock, prepareUpdate } from './prepare.js';
 import { counts, diffs, noteLines, planLines } from './report.js';
+import { BOOKKEEPING_FILES } from './summary.js';
 
 /**
  * The flow `add` and `update` share: lock → new answers → clean-tree check → plan → print (and stop, for
@@ -62,6 +64,8 @@ function requireCleanTree(dir: string, state: GitState): void {
 export async function regenerate(options: RegenerateOptions): Promise<number> {
   const { print } = options;
   const dir = resolve(options.cwd ?? '.');
+  // The lock and base snapshot are read before anything else: not through a link that leads elsewhere.
+  await assertInsideProject(dir, BOOKKEEPING_FILES, options.action);
   const lock = await loadLock(dir);
   const answers = options.answers(lock.answers);
   const pm = await packageManagerOf(dir, options.pm);
@@ -91,6 +95,7 @@ export async function regenerate(options: RegenerateOptions): Promise<number> {
   try {
     await applyPlan(dir, plan);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`Could not write the update (${(error as Error).message}); nothing was changed.`, 1);
   }
   print();

@@ -1,14 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Answers } from '../core/answers.js';
+import { classify } from '../core/classes.js';
 import { UsageError } from '../core/errors.js';
+import { assertInsideProject } from '../core/inside.js';
 import { createLock, LOCK_FILE, type Lock, parseLock, serializeLock } from '../core/lock.js';
-import { render } from '../core/render.js';
+import { generatablePaths, render } from '../core/render.js';
 import type { VirtualTree } from '../core/tree.js';
 import { GENERATOR } from '../core/version.js';
 import { baseFiles, readSnapshot, resolveBase } from './base.js';
 import type { Change, Plan } from './plan.js';
 import { reconcile } from './reconcile.js';
+import { BOOKKEEPING_FILES } from './summary.js';
 import { compareVersions } from './version.js';
 
 /**
@@ -135,6 +138,28 @@ function bookkeepingFiles(
   return new Map([[LOCK_FILE, serializeLock(next)], ...snapshot]);
 }
 
+/**
+ * Which of the lock's entries to believe. The lock is committed text anyone can edit, and its word alone
+ * (path + sha256 of the file on disk) would let `update` delete or overwrite any file. An entry counts when
+ * this version can generate the path; a path only an older version generated (an upgrade retires it) counts
+ * when the lock is older, the stored base holds the exact bytes the lock hashes, and the path lies in a folder
+ * the generator owns (not the project root, src/ or test/ themselves, nor the user's tools folders).
+ */
+function lockClaimCheck(
+  generated: ReadonlySet<string>,
+  lock: Lock,
+  base: ReadonlyMap<string, string>,
+): (path: string) => boolean {
+  const owned = new Set(
+    [...generated]
+      .map((path) => dirname(path))
+      .filter((folder) => !['.', 'src', 'test'].includes(folder) && classify(`${folder}/x.ts`) !== 'seed'),
+  );
+  const older = compareVersions(lock.generator.version, GENERATOR.version) < 0;
+  return (path) =>
+    generated.has(path) || (older && base.has(path) && owned.has(dirname(path)) && classify(path) !== 'seed');
+}
+
 export async function prepareUpdate(
   dir: string,
   lock: Lock,
@@ -142,18 +167,28 @@ export async function prepareUpdate(
   action: string,
 ): Promise<Prepared> {
   const theirs = render(answers);
+  // Nothing is read or written through a link that leads out of the project (a hostile lock, a linked folder).
+  await assertInsideProject(
+    dir,
+    [...Object.keys(lock.files), ...theirs.keys(), ...BOOKKEEPING_FILES],
+    action,
+  );
   const sameVersion = lock.generator.version === GENERATOR.version;
   const base = resolveBase(lock, {
     snapshot: await readSnapshot(dir),
     rerender: sameVersion ? () => render(lock.answers) : undefined,
   });
+  const generated = generatablePaths(answers.name);
+  const trusted = lockClaimCheck(generated, lock, base);
+  const foreign = Object.keys(lock.files).filter((path) => !trusted(path));
+  const files = Object.fromEntries(Object.entries(lock.files).filter(([path]) => trusted(path)));
   const ours = new Map<string, string>();
-  for (const path of new Set([...Object.keys(lock.files), ...theirs.keys()])) {
+  for (const path of new Set([...Object.keys(files), ...theirs.keys()])) {
     const text = await readText(dir, path);
     if (text !== undefined) ours.set(path, text);
   }
   const plan = reconcile({
-    lock: lock.files,
+    lock: files,
     base,
     ours,
     theirs,
@@ -163,6 +198,12 @@ export async function prepareUpdate(
       theirs: `${GENERATOR.name} ${GENERATOR.version} (${action})`,
     },
   });
+  for (const path of foreign) {
+    plan.notes.push({
+      path,
+      message: `left alone: the lock lists it, but ${GENERATOR.name} ${GENERATOR.version} does not generate this path, so it is yours (dropped from the lock; delete it yourself if unused)`,
+    });
+  }
   plan.changes.push(...(await bookkeeping(dir, bookkeepingFiles(lock, answers, theirs, base, plan.orphans))));
 
   const pkg = plan.changes.find((change) => change.path === 'package.json' && change.after !== undefined);

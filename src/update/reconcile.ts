@@ -117,7 +117,8 @@ function decide(ctx: Context, path: string): void {
   const entry = lock[path];
   const t = theirs.get(path);
   const o = ours.get(path);
-  const cls = t !== undefined ? classOf(path) : (entry?.class ?? classOf(path));
+  // The lock's class counts only for paths no longer generated, and never makes a seed path (the user's) deletable.
+  const cls = t !== undefined || classOf(path) === 'seed' ? classOf(path) : (entry?.class ?? classOf(path));
 
   if (entry === undefined) {
     if (t === undefined) return;
