@@ -6,6 +6,7 @@ import { addProbeTools } from '../auth/probe-tools.js';
 import { callTool, rpcResult } from '../auth/raw.js';
 import { apiKey, jwksServer, jwt, nowSeconds, signingKey } from '../auth/tokens.js';
 import { bootServer, type PreparedProject, prepareProject, type RunningServer } from './harness.js';
+import { envelopeOf } from './results.js';
 
 /**
  * Issue 4's promise on the built artefact, per auth mode: the generated project passes its own checks (its
@@ -115,7 +116,7 @@ async function expectScopeRefused(
 ) {
   const res = await callTool(new URL('/mcp', server.url), 'report_v1', headers);
   refusals.count(res.status === 200 ? 403 : res.status);
-  const envelope = res.status === 200 ? rpcResult(res.body)?.structuredContent : JSON.parse(res.body);
+  const envelope = res.status === 200 ? envelopeOf(rpcResult(res.body) ?? {}) : JSON.parse(res.body);
   expect(envelope).toMatchObject({ error: 'FORBIDDEN', retryable: false });
   expect(JSON.stringify(envelope)).toContain('reports:read');
   const requestId = (envelope as { requestId: string }).requestId;

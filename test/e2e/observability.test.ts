@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bootServer, type PreparedProject, prepareProject, type RunningServer } from './harness.js';
 import { type Span, startOtlpCollector } from './otlp.js';
 import { type RedisServer, startRedis } from './redis.js';
+import { envelopeOf } from './results.js';
 
 /**
  * Issue 8 against a booted generated server (`--otel --metrics`, API keys, Redis limits) on the Dockerfile's
@@ -152,9 +153,15 @@ describe('observability of a generated server: both transports, --otel --metrics
     await call(7, 'npm_package_v1', { name: 'zod' });
     await client.close();
 
-    expect(results.map((r) => (r.isError ? (r.structuredContent as { error: string }).error : 'ok'))).toEqual(
-      ['ok', 'NOT_FOUND', 'ok', 'ok', 'ok', 'RATE_LIMITED', 'BUDGET_EXHAUSTED'],
-    );
+    expect(results.map((r) => (r.isError ? envelopeOf(r).error : 'ok'))).toEqual([
+      'ok',
+      'NOT_FOUND',
+      'ok',
+      'ok',
+      'ok',
+      'RATE_LIMITED',
+      'BUDGET_EXHAUSTED',
+    ]);
     expect((await fetch(new URL('/readyz', server.url))).status).toBe(200);
     const scrape = await fetch(new URL('/metrics', server.url), {
       headers: { authorization: `Bearer ${METRICS_TOKEN}` },
@@ -238,7 +245,7 @@ describe('observability of a generated server: both transports, --otel --metrics
   });
 
   test('a failed call: its log line, span and error envelope share the IDs', () => {
-    const envelope = results[1]?.structuredContent as Record<string, unknown>;
+    const envelope = envelopeOf(results[1] ?? {});
     const span = spanOf(2);
     expect(envelope).toMatchObject({ error: 'NOT_FOUND', correlationId: 'turn-1', traceId: AGENT_TRACE });
     expect(span.attributes).toMatchObject({

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { bootServer, type PreparedProject, prepareProject, type RunningServer } from './harness.js';
 import { type RedisServer, startRedis } from './redis.js';
+import { envelopeOf } from './results.js';
 import { saturateCores } from './saturate.js';
 
 /**
@@ -91,9 +92,10 @@ function reply(status: number, headers: IncomingHttpHeaders, text: string): Repl
         ?.slice(5) ?? '{}')
     : text;
   const body = JSON.parse(json) as Record<string, unknown>;
-  const result = body.result as { isError?: boolean; structuredContent?: Reply['envelope'] } | undefined;
-  const envelope = result === undefined ? (body as unknown as Reply['envelope']) : result.structuredContent;
+  const result = body.result as Parameters<typeof envelopeOf>[0] | undefined;
   const failed = status !== 200 || result?.isError === true;
+  const envelope =
+    result === undefined ? (body as unknown as Reply['envelope']) : failed ? envelopeOf(result) : undefined;
   return { status, headers, body, outcome: failed ? (envelope?.error ?? `HTTP ${status}`) : 'ok', envelope };
 }
 

@@ -6,6 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runConformance } from './conformance.js';
 import { bootServer, type PreparedProject, prepareProject, type RunningServer } from './harness.js';
+import { envelopeOf } from './results.js';
 
 /**
  * Issue 3's promise, on the built artefact: the project generated with `--transport both --auth none
@@ -87,15 +88,14 @@ describe('the generated server, --transport both --auth none --rate-limit none',
       expect(converted.structuredContent).toEqual({ value: 212, unit: 'fahrenheit' });
 
       const invalid = await client.callTool({ name: 'convert_temperature_v2', arguments: { value: 'hot' } });
-      expect(invalid.isError).toBe(true);
-      expect(structured(invalid)).toMatchObject({ error: 'INVALID_ARGUMENT', retryable: false });
+      expect(envelopeOf(invalid)).toMatchObject({ error: 'INVALID_ARGUMENT', retryable: false });
 
       const found = await client.callTool({ name: 'npm_package_v1', arguments: { name: 'zod' } });
       expect(found.structuredContent).toEqual({ name: 'zod', version: '4.6.7', license: 'MIT' });
 
       const started = Date.now();
       const slow = await client.callTool({ name: 'npm_package_v1', arguments: { name: 'hangs' } });
-      expect(structured(slow)).toMatchObject({
+      expect(envelopeOf(slow)).toMatchObject({
         error: 'TIMEOUT',
         retryable: true,
         requestId: expect.any(String),

@@ -14,9 +14,9 @@ describe('convert_temperature', () => {
 
   it('v2 refuses temperatures below absolute zero and unknown units', async () => {
     const cold = await callTool(convertTemperatureV2, { value: -300, from: 'celsius', to: 'kelvin' });
-    expect(cold.structuredContent).toMatchObject({ error: 'INVALID_ARGUMENT', retryable: false });
+    expect(envelopeOf(cold)).toMatchObject({ error: 'INVALID_ARGUMENT', retryable: false });
     const unit = await callTool(convertTemperatureV2, { value: 1, from: 'rankine', to: 'kelvin' });
-    expect(unit.structuredContent).toMatchObject({ error: 'INVALID_ARGUMENT' });
+    expect(envelopeOf(unit)).toMatchObject({ error: 'INVALID_ARGUMENT' });
     expect(envelopeOf(unit).message).toContain('from:');
   });
 

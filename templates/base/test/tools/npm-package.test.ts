@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmPackageV1 } from '../../src/tools/npm-package/v1.js';
 import { callTool } from '../helpers/call-tool.js';
+import { envelopeOf } from '../helpers/results.js';
 
 /** A stand-in for the npm registry on loopback: the tool's real HTTP client, a registry we control. */
 let registry: Server;
@@ -59,15 +60,15 @@ describe('npm_package', () => {
       { name: 'no-such-package' },
       { NPM_REGISTRY_URL: registryUrl },
     );
-    expect(missing.structuredContent).toMatchObject({ error: 'NOT_FOUND', retryable: false });
+    expect(envelopeOf(missing)).toMatchObject({ error: 'NOT_FOUND', retryable: false });
     const broken = await callTool(npmPackageV1, { name: 'broken' }, { NPM_REGISTRY_URL: registryUrl });
-    expect(broken.structuredContent).toMatchObject({ error: 'UPSTREAM_UNAVAILABLE', retryable: true });
+    expect(envelopeOf(broken)).toMatchObject({ error: 'UPSTREAM_UNAVAILABLE', retryable: true });
   });
 
   it('stops the upstream request when its deadline passes', async () => {
     const env = { NPM_REGISTRY_URL: registryUrl, EXTERNAL_TOOL_TIMEOUT_MS: '200' };
     const result = await callTool(npmPackageV1, { name: '@scope/slow' }, env);
-    expect(result.structuredContent).toMatchObject({ error: 'TIMEOUT', retryable: true });
+    expect(envelopeOf(result)).toMatchObject({ error: 'TIMEOUT', retryable: true });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(aborted).toBe(1);
   });
@@ -78,6 +79,6 @@ describe('npm_package', () => {
       { name: '../../etc/passwd' },
       { NPM_REGISTRY_URL: registryUrl },
     );
-    expect(result.structuredContent).toMatchObject({ error: 'INVALID_ARGUMENT' });
+    expect(envelopeOf(result)).toMatchObject({ error: 'INVALID_ARGUMENT' });
   });
 });

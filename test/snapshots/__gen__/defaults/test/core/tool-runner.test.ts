@@ -52,7 +52,7 @@ describe('tool runner', () => {
     const { call, calls } = setup();
     const result = await call(slowV1, { ms: 'soon' });
     expect(result.isError).toBe(true);
-    expect(result.structuredContent).toMatchObject({ error: 'INVALID_ARGUMENT', retryable: false });
+    expect(envelopeOf(result)).toMatchObject({ error: 'INVALID_ARGUMENT', retryable: false });
     expect(envelopeOf(result).message).toContain('ms:');
     expect(calls[0]).toMatchObject({ outcome: 'INVALID_ARGUMENT', cost: 0 });
   });
@@ -63,7 +63,7 @@ describe('tool runner', () => {
     const started = performance.now();
     const result = await call(slowV1, { ms: 5_000 });
     expect(performance.now() - started).toBeLessThan(1_000);
-    expect(result.structuredContent).toMatchObject({ error: 'TIMEOUT', retryable: true });
+    expect(envelopeOf(result)).toMatchObject({ error: 'TIMEOUT', retryable: true });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(abortedBy.reason).toBeInstanceOf(Error);
   });
@@ -73,7 +73,7 @@ describe('tool runner', () => {
     const started = performance.now();
     const result = await call(stubbornV1, { ms: 600 });
     expect(performance.now() - started).toBeLessThan(500);
-    expect(result.structuredContent).toMatchObject({ error: 'TIMEOUT' });
+    expect(envelopeOf(result)).toMatchObject({ error: 'TIMEOUT' });
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(logs.some((line) => String(line.msg).includes('finished after its deadline'))).toBe(true);
   });
@@ -81,7 +81,7 @@ describe('tool runner', () => {
   it('takes TOOL_TIMEOUTS over the tool and the defaults, and rejects unknown names at startup', async () => {
     const { call } = setup({ env: { TOOL_TIMEOUTS: 'slow_v1=50' } });
     const result = await call(slowV1, { ms: 1_000 });
-    expect(result.structuredContent).toMatchObject({ error: 'TIMEOUT' });
+    expect(envelopeOf(result)).toMatchObject({ error: 'TIMEOUT' });
     expect(envelopeOf(result).message).toContain('50 ms');
     expect(() => setup({ env: { TOOL_TIMEOUTS: 'nope_v1=50' } })).toThrow(
       /TOOL_TIMEOUTS: no tool is published as nope_v1/,
@@ -92,7 +92,7 @@ describe('tool runner', () => {
     const { call, toolLines } = setup();
     const result = await call(brokenV1, {});
     const text = JSON.stringify(result);
-    expect(result.structuredContent).toMatchObject({ error: 'INTERNAL', retryable: false });
+    expect(envelopeOf(result)).toMatchObject({ error: 'INTERNAL', retryable: false });
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('db.ts');
     const line = toolLines()[0];
@@ -111,7 +111,7 @@ describe('tool runner', () => {
     const { call } = setup({ tools: [failing] });
     const context = { requestId: 'req-1', correlationId: 'corr-1', principal: ANONYMOUS };
     const result = await requestContext.run(context, () => call(failing, { ms: 0 }));
-    expect(result.structuredContent).toEqual({
+    expect(envelopeOf(result)).toEqual({
       error: 'UPSTREAM_UNAVAILABLE',
       message: 'upstream is down',
       retryable: true,
@@ -119,9 +119,15 @@ describe('tool runner', () => {
       requestId: 'req-1',
       correlationId: 'corr-1',
     });
-    expect(result.content).toEqual([
-      { type: 'text', text: 'UPSTREAM_UNAVAILABLE: upstream is down Retry after 7 s.' },
+    // An agent that reads only text gets the code, the retry hint and the whole envelope.
+    const [block] = result.content;
+    expect(result.content).toHaveLength(1);
+    expect(block?.type === 'text' && block.text.split('\n')).toEqual([
+      'UPSTREAM_UNAVAILABLE: upstream is down Retry after 7 s.',
+      JSON.stringify(envelopeOf(result)),
     ]);
+    // No structuredContent: clients that check it against the output schema would throw the envelope away.
+    expect(result).not.toHaveProperty('structuredContent');
   });
 
   it('warns on every call of a deprecated tool and retires it after its sunset', async () => {
@@ -129,7 +135,7 @@ describe('tool runner', () => {
     expect((await call(sunsetV1, {})).structuredContent).toEqual({ ok: true });
     expect(logs.some((line) => line.level === 'warn' && line.replacedBy === 'sunset_v2')).toBe(true);
     const retired = await call(retiredV1, {});
-    expect(retired.structuredContent).toMatchObject({ error: 'TOOL_RETIRED', retryable: false });
+    expect(envelopeOf(retired)).toMatchObject({ error: 'TOOL_RETIRED', retryable: false });
     expect(envelopeOf(retired).message).toContain('retired_v2');
   });
 
@@ -138,7 +144,7 @@ describe('tool runner', () => {
     const client = new AbortController();
     setTimeout(() => client.abort(), 50);
     const result = await call(slowV1, { ms: 5_000 }, client.signal);
-    expect(result.structuredContent).toMatchObject({ error: 'CANCELLED' });
+    expect(envelopeOf(result)).toMatchObject({ error: 'CANCELLED' });
   });
 
   it('runs middleware outermost first and lets it refuse a call', async () => {
@@ -159,7 +165,7 @@ describe('tool runner', () => {
     const { call, calls } = setup({ middleware: [outer, limit] });
     const result = await call(whoamiV1, {});
     expect(order).toEqual(['outer', 'limit']);
-    expect(result.structuredContent).toMatchObject({ error: 'RATE_LIMITED', retryAfter: 3 });
+    expect(envelopeOf(result)).toMatchObject({ error: 'RATE_LIMITED', retryAfter: 3 });
     expect(calls[0]).toMatchObject({ outcome: 'RATE_LIMITED', cost: 0 });
   });
 
@@ -192,7 +198,7 @@ describe('tool runner', () => {
       handler: async () => ({ count: 'three' }) as unknown as { count: number },
     });
     const { call } = setup({ tools: [liar] });
-    expect((await call(liar, {})).structuredContent).toMatchObject({ error: 'INTERNAL' });
+    expect(envelopeOf(await call(liar, {}))).toMatchObject({ error: 'INTERNAL' });
   });
 
   it('drains: waits for in-flight calls, then aborts what is left', async () => {
@@ -204,6 +210,6 @@ describe('tool runner', () => {
     const second = setup();
     const long = second.call(slowV1, { ms: 5_000 });
     expect(await second.runner.drain(100)).toBe(1);
-    expect((await long).structuredContent).toMatchObject({ error: 'UNAVAILABLE', retryable: true });
+    expect(envelopeOf(await long)).toMatchObject({ error: 'UNAVAILABLE', retryable: true });
   });
 });

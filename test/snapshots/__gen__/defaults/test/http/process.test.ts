@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectClient } from '../helpers/http-server.js';
 import { BUILT_ENTRY, FIXTURE_ENTRY, type ServerProcess, spawnServer } from '../helpers/process.js';
+import { envelopeOf } from '../helpers/results.js';
 
 const run = promisify(execFile);
 let server: ServerProcess | undefined;
@@ -59,7 +60,7 @@ describe('the server process', () => {
     const call = client.callTool({ name: 'slow_v1', arguments: { ms: 5_000 } });
     await new Promise((resolve) => setTimeout(resolve, 200));
     proc.child.kill('SIGTERM');
-    expect((await call).structuredContent).toMatchObject({ error: 'UNAVAILABLE', retryable: true });
+    expect(envelopeOf(await call)).toMatchObject({ error: 'UNAVAILABLE', retryable: true });
     expect(await proc.exited).toBe(0);
   });
 });

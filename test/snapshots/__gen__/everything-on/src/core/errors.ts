@@ -1,5 +1,6 @@
 /**
- * One error envelope everywhere: tool results (`isError: true` + `structuredContent`) and HTTP error bodies.
+ * One error envelope everywhere: failed tool results (`isError: true`, the envelope in the text and in
+ * `_meta["prod-mcp/error"]`, see tool-result.ts) and HTTP error bodies.
  * An agent reads `error` to decide, `retryable` to know whether to try again, and `retryAfter` for when.
  */
 export type ErrorCode =
@@ -16,6 +17,9 @@ export type ErrorCode =
   | 'TOOL_RETIRED'
   | 'CANCELLED'
   | 'INTERNAL';
+
+/** Where a failed tool result carries the envelope for programs (`result._meta[ERROR_META_KEY]`). */
+export const ERROR_META_KEY = 'prod-mcp/error';
 
 export interface ErrorEnvelope {
   error: ErrorCode;
@@ -113,7 +117,7 @@ export function toEnvelope(error: unknown): ErrorEnvelope {
   );
 }
 
-/** The one-line text an agent's model reads beside the structured envelope (tool results' `content`). */
+/** The sentence an agent's model reads first in a failed tool result's text: code, message, retry hint. */
 export function envelopeText(error: ErrorEnvelope): string {
   const hint = error.retryable
     ? error.retryAfter !== undefined

@@ -1,12 +1,15 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { RequestContext } from './context.js';
-import { type ErrorEnvelope, envelopeText } from './errors.js';
+import { ERROR_META_KEY, type ErrorEnvelope, envelopeText } from './errors.js';
 import type { ToolOutcome } from './feature.js';
 
 /**
  * What the client receives for an outcome. Data goes out as `structuredContent` and as JSON text (for clients
- * that only read text); a failure as the envelope with `isError: true` and a one-line text for the model,
- * stamped with the IDs the caller can quote to an operator (a trace ID a middleware set is kept).
+ * that only read text). A failure goes out with `isError: true` and *no* `structuredContent`: several clients
+ * (the v1 SDK client, the Inspector) check `structuredContent` against the tool's `outputSchema` even on
+ * errors and would throw the envelope away. The text block carries the envelope for the model, and
+ * `_meta["prod-mcp/error"]` carries it for programs. Both are stamped with the IDs the caller can quote to an
+ * operator (a trace ID a middleware set is kept).
  */
 export function toCallToolResult(
   outcome: ToolOutcome,
@@ -23,10 +26,14 @@ export function toCallToolResult(
   };
   const traceId = outcome.error.traceId ?? context.traceId;
   if (traceId !== undefined) error.traceId = traceId;
-  const result: CallToolResult = {
+  return { result: errorResult(error), error };
+}
+
+/** A failed `tools/call` result: the one shape every error takes, whoever produces it. */
+export function errorResult(error: ErrorEnvelope): CallToolResult {
+  return {
     isError: true,
-    content: [{ type: 'text', text: envelopeText(error) }],
-    structuredContent: { ...error },
+    content: [{ type: 'text', text: `${envelopeText(error)}\n${JSON.stringify(error)}` }],
+    _meta: { [ERROR_META_KEY]: { ...error } },
   };
-  return { result, error };
 }

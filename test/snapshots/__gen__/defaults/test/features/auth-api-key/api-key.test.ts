@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../../src/features/auth-api-key/keys.js';
 import { connectClient, startHttpServer, type TestServer } from '../../helpers/http-server.js';
+import { envelopeOf } from '../../helpers/results.js';
 import { callTool } from './mcp-request.js';
 import { handlerRuns, report, whoami } from './probe-tools.js';
 
@@ -168,8 +169,8 @@ describe('api-key auth: hostile battery (every case must be rejected before any 
     const result = await client.callTool({ name: 'report_v1', arguments: {} });
     await client.close();
     expect(result.isError).toBe(true);
-    expect(result.structuredContent).toMatchObject({ error: 'FORBIDDEN', retryable: false });
-    expect(JSON.stringify(result.structuredContent)).toContain('reports:read');
+    expect(envelopeOf(result)).toMatchObject({ error: 'FORBIDDEN', retryable: false });
+    expect(envelopeOf(result).message).toContain('reports:read');
     expect(handlerRuns.count).toBe(runsBefore);
   });
 });

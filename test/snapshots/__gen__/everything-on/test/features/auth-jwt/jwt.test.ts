@@ -1,6 +1,7 @@
 import { exportSPKI, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, startHttpServer, type TestServer } from '../../helpers/http-server.js';
+import { envelopeOf } from '../../helpers/results.js';
 import { AUDIENCE, ISSUER, now, rsaKey, signToken, startJwksServer } from './identity-provider.js';
 import { callTool } from './mcp-request.js';
 import { handlerRuns, report, whoami } from './probe-tools.js';
@@ -220,8 +221,8 @@ describe('jwt auth: hostile battery (every case must be rejected before any tool
     const result = await client.callTool({ name: 'report_v1', arguments: {} });
     await client.close();
     expect(result.isError).toBe(true);
-    expect(result.structuredContent).toMatchObject({ error: 'FORBIDDEN', retryable: false });
-    expect(JSON.stringify(result.structuredContent)).toContain('reports:read');
+    expect(envelopeOf(result)).toMatchObject({ error: 'FORBIDDEN', retryable: false });
+    expect(envelopeOf(result).message).toContain('reports:read');
     expect(handlerRuns.count).toBe(runsBefore);
   });
 

@@ -10,6 +10,7 @@ import { features } from '../../../src/features.generated.js';
 import { tools } from '../../../src/tools/index.js';
 import { connectClient } from '../../helpers/http-server.js';
 import { captureLogs } from '../../helpers/logs.js';
+import { envelopeOf } from '../../helpers/results.js';
 import { type ReceivedSpan, startOtlpReceiver } from './otlp-receiver.js';
 
 /**
@@ -175,8 +176,7 @@ describe('tool call spans', () => {
 
 describe('a failed call', () => {
   it('carries the same IDs in its error envelope, its span and its log line', () => {
-    expect(failed.isError).toBe(true);
-    const envelope = failed.structuredContent as Record<string, unknown>;
+    const envelope = envelopeOf(failed);
     expect(envelope).toMatchObject({ error: 'NOT_FOUND', correlationId: 'turn-42', traceId: AGENT_TRACE });
     expect(envelope.requestId).toMatch(/.+/);
 

@@ -2,6 +2,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../../src/core/errors.js';
+import { envelopeOf } from '../../helpers/results.js';
 import { spawnStdioServer } from '../../helpers/stdio.js';
 import { type ReceivedSpan, startOtlpReceiver } from './otlp-receiver.js';
 
@@ -17,7 +19,7 @@ const ENTRY = ['--import', './dist/features/otel/register.js', 'test/features/ot
 let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
 let registry: Server;
 let server: Awaited<ReturnType<typeof spawnStdioServer>>;
-let envelope: Record<string, unknown>;
+let envelope: ErrorEnvelope;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
@@ -33,7 +35,7 @@ beforeAll(async () => {
     arguments: { name: 'no-such-package' },
     _meta: { traceparent: `00-${AGENT_TRACE}-${AGENT_SPAN}-01`, correlationId: 'turn-9' },
   });
-  envelope = result.structuredContent as Record<string, unknown>;
+  envelope = envelopeOf(result);
   // Closing stdin is how a client ends a stdio server: it drains, and the otel feature flushes its spans.
   await server.client.close();
   expect(await server.exited).toBe(0);
