@@ -14,7 +14,7 @@ afterEach(() => {
 
 async function start(entry: readonly string[], env: Record<string, string> = {}) {
   server = spawnServer(entry, { PORT: '0', ...env });
-  const ready = await server.waitForLog((line) => line.msg === 'ready');
+  const ready = await server.waitForLog('the "ready" line', (line) => line.msg === 'ready');
   return { server, url: new URL(String(ready.url)) };
 }
 
@@ -43,7 +43,7 @@ describe('the server process', () => {
     const call = client.callTool({ name: 'slow_v1', arguments: { ms: 1_000 } });
     await new Promise((resolve) => setTimeout(resolve, 200));
     proc.child.kill('SIGTERM');
-    await proc.waitForLog((line) => line.msg?.toString().startsWith('shutting down') === true);
+    await proc.waitForLog('the "shutting down" line', (line) => String(line.msg).startsWith('shutting down'));
     const ready = await fetch(new URL('/readyz', url));
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({

@@ -27,9 +27,12 @@ export async function connectStdioClient(
     stderr: 'pipe',
   });
   const logs: LogLine[] = [];
+  // A chunk may end mid-line: keep the tail until its newline arrives.
+  let buffer = '';
   transport.stderr?.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n'))
-      if (line.startsWith('{')) logs.push(JSON.parse(line));
+    const lines = (buffer + chunk.toString('utf8')).split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line) as LogLine);
   });
   const client = clientFor(options.era ?? 'modern');
   await client.connect(transport);

@@ -7,8 +7,11 @@ export interface ServerProcess {
   logs: LogLine[];
   /** Everything written to stderr that was not a JSON log line. */
   stderr(): string;
-  /** Resolves with the first log line matching, or rejects after `timeoutMs`. */
-  waitForLog(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /**
+   * Resolves with the first log line matching. Rejects, naming `what` it waited for, as soon as the process
+   * exits without writing it, or after `timeoutMs`; the error shows the log messages and stderr seen so far.
+   */
+  waitForLog(what: string, match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   exited: Promise<number | null>;
 }
 
@@ -46,19 +49,37 @@ export function spawnServer(
   // Under stdio, stdout is the protocol: the caller owns it (an MCP client transport reads it).
   if (!args.includes('--stdio')) collect(child.stdout, true);
   collect(child.stderr, false);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exitCode: number | null | undefined;
+  // 'close', not 'exit': by then every line the process wrote has been read, so a last line is not missed.
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => {
+      exitCode = code;
+      for (const wake of waiters) wake();
+      resolve(code);
+    }),
+  );
 
-  const waitForLog = (match: (line: LogLine) => boolean, timeoutMs = 15_000) =>
+  /** What a failed wait reports: the last messages logged and the stderr text, so the cause is in the error. */
+  const seen = () => {
+    const messages = logs.slice(-8).map((line) => `  ${String(line.level)} ${String(line.msg)}`);
+    return `\nlast log lines:\n${messages.join('\n') || '  (none)'}\nstderr:\n${stderrText || '  (empty)'}`;
+  };
+
+  const waitForLog = (what: string, match: (line: LogLine) => boolean, timeoutMs = 15_000) =>
     new Promise<LogLine>((resolve, reject) => {
       const check = () => {
         const found = logs.find(match);
-        if (found === undefined) return;
-        cleanup();
-        resolve(found);
+        if (found !== undefined) {
+          cleanup();
+          resolve(found);
+        } else if (exitCode !== undefined) {
+          cleanup();
+          reject(new Error(`the server exited (code ${exitCode}) before logging ${what}${seen()}`));
+        }
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`no matching log line within ${timeoutMs} ms; stderr: ${stderrText}`));
+        reject(new Error(`waited ${timeoutMs} ms for ${what}, which was never logged${seen()}`));
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
