@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { LOCK_FILE } from '../core/lock.js';
+import { nodeVersionWarning } from '../core/node-version.js';
 import { choosePackageManager } from '../core/package-manager.js';
 import { plural } from '../core/plural.js';
 import { projectFiles } from '../core/project.js';
@@ -56,6 +57,10 @@ export async function runCreate(parsed: ParsedArgs): Promise<number> {
       `${directory} is not empty (${plural(existing.length, 'entry', 'entries')}): ${hint}`,
     );
   }
+
+  // Said before anything is written or installed, so an install that then fails on engines is explained.
+  const nodeWarning = nodeVersionWarning();
+  if (nodeWarning !== undefined) warn(nodeWarning);
 
   const files = projectFiles(answers);
   if (args.dryRun) {

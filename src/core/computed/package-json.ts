@@ -1,5 +1,6 @@
 import type { Answers } from '../answers.js';
 import type { FeatureManifest } from '../feature.js';
+import { PROJECT_ENGINES } from '../node-version.js';
 
 type StringMap = Record<string, string>;
 const MAP_FIELDS = ['scripts', 'dependencies', 'devDependencies'] as const;
@@ -46,7 +47,7 @@ export function packageJson(answers: Answers, features: readonly FeatureManifest
     version: '0.1.0',
     private: true,
     type: 'module',
-    engines: { node: '>=22' },
+    engines: { node: PROJECT_ENGINES },
   };
   for (const field of MAP_FIELDS) {
     const merged = mergeField(features, field);
