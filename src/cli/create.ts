@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
+import type { PackageManager } from '../core/answers.js';
 import { UsageError } from '../core/errors.js';
 import { LOCK_FILE } from '../core/lock.js';
 import { nodeVersionWarning } from '../core/node-version.js';
@@ -11,7 +12,7 @@ import { resolveAnswers } from '../core/validate.js';
 import { writeNewProject } from '../core/write.js';
 import type { ParsedArgs } from './args.js';
 import { equivalentCommand, nextSteps } from './next-steps.js';
-import { color, out, warn } from './ui.js';
+import { color, fail, out, shellQuote, warn } from './ui.js';
 
 /** CI services set CI (to "true", "1", ...); only an explicit false/0 means "not CI". */
 const isCI = (): boolean => {
@@ -33,6 +34,28 @@ async function occupants(dir: string): Promise<string[]> {
       throw new UsageError(`${dir} exists and is a file`);
     throw error;
   }
+}
+
+/**
+ * Ctrl-C during the install: the files are complete (written atomically before it), the dependencies are not, and
+ * no commit was made. We keep the project rather than delete a folder on a keystroke, and say exactly how to
+ * finish, in the chosen package manager, or how to start over. 130 is the shell's exit code for SIGINT.
+ */
+function interruptedAdvice(target: string, pm: PackageManager, git: boolean, createdFolder: boolean): void {
+  const rel = relative(process.cwd(), target);
+  const dir = shellQuote(rel === '' || rel.startsWith('..') ? target : rel);
+  const finish = [
+    ...(rel === '' ? [] : [`cd ${dir}`]),
+    `${pm} install`,
+    ...(git ? ['git init', 'git add -A', 'git commit -m "Initial commit"'] : []),
+  ];
+  fail(
+    `Interrupted during \`${pm} install\`: every project file is in ${target}, its dependencies are not` +
+      `${git ? ' and nothing was committed' : ''}.\n` +
+      `To finish:       ${finish.join(' && ')}` +
+      // Only a folder this run created is offered for deletion: never `.`, never a --force target's own files.
+      (createdFolder && rel !== '' ? `\nTo start over:   rm -rf ${dir}` : ''),
+  );
 }
 
 export async function runCreate(parsed: ParsedArgs): Promise<number> {
@@ -77,6 +100,7 @@ export async function runCreate(parsed: ParsedArgs): Promise<number> {
     return 0;
   }
 
+  const folderExisted = existsSync(target);
   await writeNewProject(target, files);
   out(`${color.green('✔')} Created ${answers.name} in ${target} (${plural(files.size, 'file')})`);
 
@@ -87,6 +111,10 @@ export async function runCreate(parsed: ParsedArgs): Promise<number> {
     const { installDependencies } = await import('../core/install.js');
     const result = await installDependencies(target, pm);
     installed = result.ok;
+    if (result.interrupted !== undefined) {
+      interruptedAdvice(target, pm, args.git ?? true, !folderExisted);
+      return 130;
+    }
     if (!result.ok) {
       warn(result.detail ?? 'install failed');
       exitCode = 1;
