@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectClient } from '../helpers/http-server.js';
@@ -26,6 +28,21 @@ describe('the server process', () => {
     const exposed = spawnServer(BUILT_ENTRY, { HOST: '0.0.0.0', PORT: '0' });
     expect(await exposed.exited).toBe(1);
     expect(exposed.stderr()).toContain('ALLOWED_HOSTS: required when HOST=0.0.0.0');
+  });
+
+  it('exits 1 with one line naming the port when it is taken, not a stack trace', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const busy = spawnServer(FIXTURE_ENTRY, { PORT: String(port) });
+      expect(await busy.exited).toBe(1);
+      expect(busy.stderr().trim()).toBe(
+        `PORT: ${port} is already in use on 127.0.0.1 by another process: stop that process, or set PORT to a free port`,
+      );
+    } finally {
+      taken.close();
+    }
   });
 
   it('passes `node dist/healthcheck.js` while up, fails it once down', async () => {

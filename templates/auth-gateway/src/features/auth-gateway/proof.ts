@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import { describeError } from '../../core/cause.js';
 import type { ReadinessCheck } from '../../core/feature.js';
 import type { GatewayEnv } from './env.js';
 import { VerifiedCache } from './verified-cache.js';
@@ -85,7 +86,7 @@ export function assertionProof(url: string, env: GatewayEnv): { proof: Proof; re
         if (!keys.fresh) await keys.reload();
         return { ok: true };
       } catch (error) {
-        return { ok: false, detail: `cannot fetch ${url}: ${(error as Error).message}` };
+        return { ok: false, detail: `cannot fetch ${url}: ${describeError(error)}` };
       }
     },
   };

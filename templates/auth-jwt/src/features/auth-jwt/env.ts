@@ -40,30 +40,40 @@ export const jwtEnv = z
     JWT_CLOCK_TOLERANCE_MS: milliseconds(5_000),
     JWT_JWKS_COOLDOWN_MS: milliseconds(30_000),
   })
-  .superRefine((env, ctx) => {
-    const problem = (name: string, message: string) =>
-      ctx.addIssue({ code: 'custom', path: [name], message });
-    if ((env.JWT_JWKS_URL === undefined) === (env.JWT_SECRET === undefined)) {
-      problem(
-        'JWT_JWKS_URL',
-        'set exactly one of JWT_JWKS_URL (published signing keys) or JWT_SECRET (HS256 secret)',
-      );
-    }
-    if (env.JWT_JWKS_URL !== undefined && !isSecure(env.JWT_JWKS_URL)) {
-      problem('JWT_JWKS_URL', 'must be an https URL (plain http is accepted for loopback only)');
-    }
-    const [allowed, keySource] =
-      env.JWT_SECRET === undefined ? [ASYMMETRIC, 'JWT_JWKS_URL'] : [SYMMETRIC, 'JWT_SECRET'];
-    const refused = env.JWT_ALGORITHMS.filter((alg) => !allowed.includes(alg));
-    if (refused.length > 0) {
-      problem(
-        'JWT_ALGORITHMS',
-        `${refused.join(', ')} cannot be used with ${keySource}; choose from ${allowed.join(', ')}`,
-      );
-    }
-    const invalid = env.JWT_AUTHORIZATION_SERVERS.filter((server) => !URL.canParse(server));
-    if (invalid.length > 0) problem('JWT_AUTHORIZATION_SERVERS', `not absolute URLs: ${invalid.join(', ')}`);
-  });
+  .superRefine(
+    (env, ctx) => {
+      const problem = (name: string, message: string) =>
+        ctx.addIssue({ code: 'custom', path: [name], message });
+      // These rules run even when a variable above failed its own check (`when` below), so one start names every
+      // problem; such a variable may be missing or still a raw string here, hence the careful reads.
+      const jwksUrl = typeof env.JWT_JWKS_URL === 'string' ? env.JWT_JWKS_URL : undefined;
+      const secret = typeof env.JWT_SECRET === 'string' ? env.JWT_SECRET : undefined;
+      const algorithms = Array.isArray(env.JWT_ALGORITHMS) ? env.JWT_ALGORITHMS : [];
+      const servers = Array.isArray(env.JWT_AUTHORIZATION_SERVERS) ? env.JWT_AUTHORIZATION_SERVERS : [];
+      if ((jwksUrl === undefined) === (secret === undefined)) {
+        problem(
+          'JWT_JWKS_URL',
+          'set exactly one of JWT_JWKS_URL (published signing keys) or JWT_SECRET (HS256 secret)',
+        );
+      }
+      if (jwksUrl !== undefined && URL.canParse(jwksUrl) && !isSecure(jwksUrl)) {
+        problem('JWT_JWKS_URL', 'must be an https URL (plain http is accepted for loopback only)');
+      }
+      const [allowed, keySource] =
+        secret === undefined ? [ASYMMETRIC, 'JWT_JWKS_URL'] : [SYMMETRIC, 'JWT_SECRET'];
+      const refused = algorithms.filter((alg) => !allowed.includes(alg));
+      if (refused.length > 0) {
+        problem(
+          'JWT_ALGORITHMS',
+          `${refused.join(', ')} cannot be used with ${keySource}; choose from ${allowed.join(', ')}`,
+        );
+      }
+      const invalid = servers.filter((server) => !URL.canParse(server));
+      if (invalid.length > 0)
+        problem('JWT_AUTHORIZATION_SERVERS', `not absolute URLs: ${invalid.join(', ')}`);
+    },
+    { when: () => true },
+  );
 
 export type JwtEnv = z.output<typeof jwtEnv>;
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler } from '@modelcontextprotocol/server';
+import { StartupError } from '../../config.js';
 import type { App, ServerParts } from '../../core/feature.js';
 import type { HttpConfig } from './index.js';
 import { createPipeline } from './pipeline.js';
@@ -12,6 +13,28 @@ import { createPipeline } from './pipeline.js';
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** After the drain, how long finished responses get to flush before the remaining sockets are cut. */
 const FLUSH_MS = 1_000;
+
+/** Why the port could not be opened, as one line naming the variable to change (printed without a stack). */
+function listenError(error: unknown, config: HttpConfig): StartupError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new StartupError(
+      `PORT: ${config.PORT} is already in use on ${config.HOST} by another process: stop that process, or set PORT to a free port`,
+    );
+  }
+  if (code === 'EACCES') {
+    return new StartupError(
+      `PORT: ${config.PORT} needs privileges this process lacks: use a port above 1023`,
+    );
+  }
+  if (code === 'EADDRNOTAVAIL') {
+    return new StartupError(
+      `HOST: ${config.HOST} is not an address of this machine: use 127.0.0.1, 0.0.0.0 or one of its own addresses`,
+    );
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StartupError(`Cannot listen on ${config.HOST}:${config.PORT} (${reason}); check HOST and PORT`);
+}
 
 /**
  * node:http with the SDK's handler: no framework on the hot path (a router costs ~16 % throughput). Each
@@ -42,8 +65,7 @@ export async function startHttpServer(config: HttpConfig, app: App, parts: Serve
   try {
     await once(server, 'listening');
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Cannot listen on ${config.HOST}:${config.PORT} (${reason}); check HOST and PORT`);
+    throw listenError(error, config);
   }
   // Open requests, so shutdown can wait until every answer is written, not just computed.
   let open = 0;

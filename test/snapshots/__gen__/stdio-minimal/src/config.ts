@@ -56,6 +56,14 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The configuration is valid but the machine refuses it (the port is taken, the address is not ours): one line
+ * naming the variable and the fix, printed without a stack, exit 1, like a ConfigError.
+ */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
 /** Values of these are never echoed back in an error message. */
 const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD|CREDENTIAL/i;
 

@@ -1,5 +1,5 @@
 import { type RunningApp, startApp } from './app.js';
-import { ConfigError } from './config.js';
+import { ConfigError, StartupError } from './config.js';
 import type { FeatureModule } from './core/feature.js';
 import type { ToolDefinition } from './core/tool.js';
 import { features } from './features.generated.js';
@@ -8,7 +8,7 @@ import { features } from './features.generated.js';
 const SHUTDOWN_GRACE_MS = 5_000;
 
 /**
- * The process around the app: a bad configuration exits 1 with one line per variable; SIGTERM/SIGINT start a
+ * The process around the app: a bad configuration (or a port already taken) exits 1 with one line per problem; SIGTERM/SIGINT start a
  * graceful shutdown that exits 0; a second signal, or a shutdown that hangs, exits 1 at once; a crash is
  * logged and exits 1 so the supervisor (Docker, systemd, Kubernetes) restarts a clean process.
  */
@@ -20,7 +20,7 @@ export async function serve(
   try {
     app = await startApp({ env: process.env, argv: process.argv.slice(2), features: modules, tools });
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }

@@ -3,6 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { type BaseConfig, ConfigError } from '../config.js';
+import { rootCause } from './cause.js';
 import { currentRequest, type RequestContext, requestContext } from './context.js';
 import { raceDeadline } from './deadline.js';
 import { envelope, toEnvelope } from './errors.js';
@@ -12,6 +13,15 @@ import { STDIO_CLIENT } from './principal.js';
 import { redactArgs, resultShape } from './redact.js';
 import { publishedName, type ToolContext, type ToolDefinition } from './tool.js';
 import { toCallToolResult } from './tool-result.js';
+
+/**
+ * An upstream failure's root cause (ECONNREFUSED, a TLS error) for its log line: the envelope tells the agent
+ * "unavailable, retry"; the operator needs to know why.
+ */
+const causeOf = (error: unknown) => {
+  const cause = rootCause(error);
+  return cause === undefined ? {} : { cause };
+};
 
 /** What the SDK tells us about one `tools/call` (server.ts maps its handler context to this). */
 export interface McpCallInfo {
@@ -284,6 +294,7 @@ export class ToolRunner {
       args: redactArgs(call.args),
       ...(error && { error: { code, message: error.message } }),
       ...(!outcome.ok && code === 'INTERNAL' && { err: outcome.cause }),
+      ...(!outcome.ok && code !== 'INTERNAL' && causeOf(outcome.cause)),
     };
     call.prepared.log[LEVEL[code] ?? 'info'](line, 'tool call');
     this.#options.events.emit('tool.call', {

@@ -65,6 +65,26 @@ describe('npm_package', () => {
     expect(envelopeOf(broken)).toMatchObject({ error: 'UPSTREAM_UNAVAILABLE', retryable: true });
   });
 
+  it('logs why the registry was unreachable (the refused connection), not only that it was', async () => {
+    // A port that was just free: nothing listens there, so the connection is refused.
+    const closed = createServer().listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const { port } = closed.address() as AddressInfo;
+    closed.close();
+    await once(closed, 'close');
+    const result = await callTool(
+      npmPackageV1,
+      { name: 'zod' },
+      { NPM_REGISTRY_URL: `http://127.0.0.1:${port}` },
+    );
+    expect(envelopeOf(result)).toMatchObject({ error: 'UPSTREAM_UNAVAILABLE', retryable: true });
+    const line = result.logs.find((entry) => entry.msg === 'tool call');
+    expect(line?.cause).toEqual({
+      code: 'ECONNREFUSED',
+      message: expect.stringContaining(`127.0.0.1:${port}`),
+    });
+  });
+
   it('stops the upstream request when its deadline passes', async () => {
     const env = { NPM_REGISTRY_URL: registryUrl, EXTERNAL_TOOL_TIMEOUT_MS: '200' };
     const result = await callTool(npmPackageV1, { name: '@scope/slow' }, env);

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyOptions, jwtVerify } from 'jose';
+import { describeError } from '../../core/cause.js';
 import type { ReadinessCheck } from '../../core/feature.js';
 import { algorithmsOf, type JwtEnv } from './env.js';
 import { VerifiedCache } from './verified-cache.js';
@@ -75,7 +76,7 @@ export function tokenVerifier(env: JwtEnv): TokenVerifier {
           if (!keys.fresh) await keys.reload();
           return { ok: true };
         } catch (error) {
-          return { ok: false, detail: `cannot fetch ${env.JWT_JWKS_URL}: ${(error as Error).message}` };
+          return { ok: false, detail: `cannot fetch ${env.JWT_JWKS_URL}: ${describeError(error)}` };
         }
       },
     });

@@ -17,6 +17,12 @@ describe('jwt configuration refuses unsafe setups at startup', () => {
     ]);
   });
 
+  it('names every problem in one start, the cross-variable rules included', () => {
+    const result = jwtEnv.safeParse({ JWT_AUDIENCE: 'my-api', JWT_ALGORITHMS: 'RS256,none' });
+    const named = result.success ? [] : result.error.issues.map((issue) => String(issue.path[0]));
+    expect(named.sort()).toEqual(['JWT_ALGORITHMS', 'JWT_AUDIENCE', 'JWT_ISSUER', 'JWT_JWKS_URL']);
+  });
+
   it('pins algorithms to the key source: no none, no HS/RS mix', () => {
     const jwks = { JWT_JWKS_URL: 'https://id.example.test/jwks' };
     expect(problems({ ...jwks, JWT_ALGORITHMS: 'RS256,none' })).toEqual([
