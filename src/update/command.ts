@@ -4,6 +4,7 @@ import { type Answers, PACKAGE_MANAGERS, type PackageManager } from '../core/ans
 import { UsageError } from '../core/errors.js';
 import { assertInsideProject } from '../core/inside.js';
 import { choosePackageManager } from '../core/package-manager.js';
+import { plural } from '../core/plural.js';
 import { applyPlan } from './apply.js';
 import { type GitState, gitState, markUnmerged } from './git.js';
 import { describeChange } from './next-answers.js';
@@ -103,8 +104,10 @@ export async function regenerate(options: RegenerateOptions): Promise<number> {
   let exitCode = 0;
   if (conflicts.length > 0) {
     exitCode = 1;
-    if (git.kind !== 'not-a-repository') {
-      const unmerged = conflicts.map((c) => ({
+    // Files with markers are marked unmerged in git (git diff shows both sides); the others have none to resolve.
+    const marked = conflicts.filter((c) => (c.conflicts ?? 0) > 0);
+    if (git.kind !== 'not-a-repository' && marked.length > 0) {
+      const unmerged = marked.map((c) => ({
         path: c.path,
         base: c.sides?.base,
         ours: c.before ?? '',
@@ -115,12 +118,13 @@ export async function regenerate(options: RegenerateOptions): Promise<number> {
       );
     }
     print(
-      `${conflicts.length} ${conflicts.length === 1 ? 'file has' : 'files have'} conflicts; resolve the <<<<<<< markers, \`git add\` each file, then commit:`,
+      `${plural(conflicts.length, 'file has', 'files have')} conflicts; resolve each (the <<<<<<< markers, or what its line above says), \`git add\` it, then commit:`,
     );
     for (const change of conflicts) print(`  ${change.path}`);
   }
   if (dependenciesChanged) {
-    const pkgConflict = conflicts.some((change) => change.path === 'package.json');
+    // A package.json with markers does not parse: installing would fail. Without markers it installs fine.
+    const pkgConflict = conflicts.some((c) => c.path === 'package.json' && (c.conflicts ?? 0) > 0);
     if (options.install === false || pkgConflict) print(`Dependencies changed: run \`${pm} install\`.`);
     else {
       const result = await options.installDependencies(dir, pm);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Answers } from '../core/answers.js';
 import { classify } from '../core/classes.js';
@@ -11,6 +11,7 @@ import { GENERATOR } from '../core/version.js';
 import { baseFiles, readSnapshot, resolveBase } from './base.js';
 import type { Change, Plan } from './plan.js';
 import { reconcile } from './reconcile.js';
+import { checkReferences, isReferenceSource } from './references.js';
 import { BOOKKEEPING_FILES } from './summary.js';
 import { compareVersions } from './version.js';
 
@@ -100,6 +101,27 @@ function dependenciesOf(text: string | undefined): string {
   } catch {
     return '';
   }
+}
+
+/** Folders that hold no source a build reads: dependencies, build output, VCS and tool caches. */
+const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'build', 'coverage']);
+
+/** The project's code and structured files (path → text), the user's own included; links are not followed. */
+async function referenceSources(dir: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const walk = async (folder: string): Promise<void> => {
+    for (const entry of await readdir(join(dir, folder), { withFileTypes: true })) {
+      const path = folder === '' ? entry.name : `${folder}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) await walk(path);
+      } else if (entry.isFile() && isReferenceSource(path)) {
+        const text = await readText(dir, path);
+        if (text !== undefined) found.set(path, text);
+      }
+    }
+  };
+  await walk('');
+  return found;
 }
 
 /** The generator's own bookkeeping files (lock, base snapshot) as changes, when they differ from disk. */
@@ -198,6 +220,7 @@ export async function prepareUpdate(
       theirs: `${GENERATOR.name} ${GENERATOR.version} (${action})`,
     },
   });
+  checkReferences({ plan, project: await referenceSources(dir), action });
   for (const path of foreign) {
     plan.notes.push({
       path,

@@ -20,8 +20,9 @@ const LABEL: Record<ChangeKind, string> = {
 function describe(change: Change): string {
   const line = `  ${LABEL[change.kind]} ${change.path}`;
   if (change.kind !== 'conflict') return line;
-  const count = plural(change.conflicts ?? 0, 'conflict');
-  return `${line} (${count}: ${change.reason ?? 'see the markers'})`;
+  // A conflict without markers (a kept file importing a deleted one, a script naming it) is its reason alone.
+  if (!change.conflicts) return `${line} (${change.reason ?? 'see the file'})`;
+  return `${line} (${plural(change.conflicts, 'conflict')}: ${change.reason ?? 'see the markers'})`;
 }
 
 /** What was left alone on purpose: kept edits, files not restored, values not overwritten. */
