@@ -12,6 +12,7 @@ import { conflictsOf, isEmptyPlan } from './plan.js';
 import { loadLock, prepareUpdate } from './prepare.js';
 import { counts, diffs, noteLines, planLines } from './report.js';
 import { BOOKKEEPING_FILES } from './summary.js';
+import { runTypecheck, type TypecheckResult } from './typecheck.js';
 
 /**
  * The flow `add` and `update` share: lock → new answers → clean-tree check → plan → print (and stop, for
@@ -34,6 +35,8 @@ export interface RegenerateOptions {
   print: (line?: string) => void;
   /** Runs `<pm> install`; the CLI passes core/install.ts. */
   installDependencies: (dir: string, pm: PackageManager) => Promise<{ ok: boolean; detail?: string }>;
+  /** The project's type-check at the end (default: typecheck.ts, `<pm> run typecheck` when installed). */
+  typecheck?: (dir: string, pm: PackageManager) => Promise<TypecheckResult>;
 }
 
 async function packageManagerOf(dir: string, flag: string | undefined): Promise<PackageManager> {
@@ -122,17 +125,31 @@ export async function regenerate(options: RegenerateOptions): Promise<number> {
     );
     for (const change of conflicts) print(`  ${change.path}`);
   }
+  let dependenciesReady = true;
   if (dependenciesChanged) {
+    dependenciesReady = false;
     // A package.json with markers does not parse: installing would fail. Without markers it installs fine.
     const pkgConflict = conflicts.some((c) => c.path === 'package.json' && (c.conflicts ?? 0) > 0);
     if (options.install === false || pkgConflict) print(`Dependencies changed: run \`${pm} install\`.`);
     else {
       const result = await options.installDependencies(dir, pm);
+      dependenciesReady = result.ok;
       if (!result.ok) {
         print(result.detail ?? `${pm} install failed; run it again.`);
         exitCode = 1;
       }
     }
+  }
+  if (conflicts.some((c) => (c.conflicts ?? 0) > 0)) {
+    print(
+      `Type-check not run while conflict markers remain: resolve them, then run \`${pm} run typecheck\`.`,
+    );
+  } else if (!dependenciesReady) {
+    print(`Type-check not run: install the dependencies first, then run \`${pm} run typecheck\`.`);
+  } else {
+    const checked = await (options.typecheck ?? runTypecheck)(dir, pm);
+    if (checked.detail) print(checked.detail);
+    if (!checked.ok) exitCode = 1;
   }
   return exitCode;
 }

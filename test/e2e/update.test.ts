@@ -14,7 +14,8 @@ import { type PreparedProject, prepareProject } from './harness.js';
  * One installed project walks the chains: auth api-key → jwt → gateway → none and back, rate limits
  * memory → redis → memory, transport both → http → stdio → http → both (9 steps, see STEPS). Each step runs
  * the real `update`, reinstalls when package.json changed, checks the files equal a fresh create with the
- * same answers, then runs the project's own typecheck, lint and tests (Redis against a real redis-server).
+ * same answers, then runs the project's own typecheck (update's last step, issue 11), lint and tests (Redis against
+ * a real redis-server). Last, a type error of the user's makes update exit 1 with tsc's message.
  */
 
 /** The project's files as git sees them: tracked or new, minus what .gitignore excludes and what was deleted. */
@@ -76,6 +77,18 @@ describe('switching every slot both ways', () => {
     }
   });
 
+  test('a project that no longer type-checks fails the update (exit 1, tsc names the file)', async () => {
+    // A file of the user's with a type error: update's last step must not say "Done" and exit 0 over it.
+    await writeFile(join(project.dir, 'src/broken.ts'), "export const port: number = 'eighty';\n");
+    commitAll(project.dir, 'a type error');
+    const run = await cli(['update', '--no-docker', '--cwd', project.dir, '--no-install']);
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toContain(
+      'The project does not type-check after this run (`npm run typecheck` failed)',
+    );
+    expect(run.output).toMatch(/src\/broken\.ts\(1,14\): error TS2322/);
+  });
+
   async function switchAndCheck(step: Step): Promise<void> {
     const packageBefore = read(project.dir, 'package.json');
     const run = await cli([
@@ -102,10 +115,16 @@ describe('switching every slot both ways', () => {
     if (step.install) {
       // package.json gained jose and redis, so update ran the install itself (its spinner's last words).
       expect(run.output).toContain('Installed dependencies with npm');
-    } else if (read(project.dir, 'package.json') !== packageBefore) {
-      await project.run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund']);
     }
-    await project.run('npm', ['run', 'typecheck']);
+    if (!step.install && read(project.dir, 'package.json') !== packageBefore) {
+      // Dependencies changed and were not installed: update says so instead of type-checking against stale ones.
+      expect(run.output).toContain('Type-check not run: install the dependencies first');
+      await project.run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund']);
+      await project.run('npm', ['run', 'typecheck']);
+    } else {
+      // Issue 11: update ran the project's type-check itself as its last step.
+      expect(run.output).toContain('Type-check passed (`npm run typecheck`).');
+    }
     await project.run('npm', ['run', 'lint']);
     const tests = await project.run('npm', ['test']);
     // vitest prints "Tests  N passed" (coloured when the parent run is): at least one real test ran.
