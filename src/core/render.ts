@@ -119,3 +119,30 @@ export function generatablePaths(name: string, templates: TemplateSet = loadTemp
   }
   return paths;
 }
+
+/**
+ * Each enabled feature's own rendered `@sections/<name>` (feature id → text), for a user whose README is
+ * theirs: `add` / `update` offer the new feature's section beside it instead of editing it.
+ */
+export function featureSections(
+  answers: Answers,
+  name: string,
+  options: RenderOptions = {},
+): Map<string, string> {
+  const templates = options.templates ?? loadTemplates();
+  const registry = options.features ?? FEATURES;
+  const enabled = registry.filter((feature) => feature.enabled(answers));
+  const base = {
+    answers,
+    name: answers.name,
+    slug: slugify(answers.name),
+    preloads: preloads(enabled),
+    features: Object.fromEntries(registry.map((f) => [f.id, enabled.includes(f)])),
+  };
+  const out = new Map<string, string>();
+  for (const feature of enabled) {
+    const text = renderSections(templates, [feature], base)[name];
+    if (text) out.set(feature.id, text);
+  }
+  return out;
+}

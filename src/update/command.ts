@@ -76,7 +76,7 @@ export async function regenerate(options: RegenerateOptions): Promise<number> {
   const git = await gitState(dir);
   if (!options.dryRun && !options.force) requireCleanTree(dir, git);
 
-  const { plan, dependenciesChanged } = await prepareUpdate(dir, lock, answers, options.action);
+  const { plan, dependenciesChanged, readmeLines } = await prepareUpdate(dir, lock, answers, options.action);
   const changed = describeChange(lock.answers, answers);
   print(
     `${options.action}: ${lock.answers.name} in ${dir}${changed.length > 0 ? ` (${changed.join(' ')})` : ''}`,
@@ -92,6 +92,7 @@ export async function regenerate(options: RegenerateOptions): Promise<number> {
   if (options.dryRun) {
     print();
     for (const diff of diffs(plan)) print(`${diff}\n`);
+    for (const line of readmeLines) print(line);
     print(`Dry run: nothing was written (${counts(plan)}).`);
     return 0;
   }
@@ -104,6 +105,7 @@ export async function regenerate(options: RegenerateOptions): Promise<number> {
   }
   print();
   print(`Done: ${counts(plan)}. Review with \`git diff\`, then commit.`);
+  for (const line of readmeLines) print(line);
   let exitCode = 0;
   if (conflicts.length > 0) {
     exitCode = 1;

@@ -8,8 +8,10 @@ import { createLock, LOCK_FILE, type Lock, parseLock, serializeLock } from '../c
 import { generatablePaths, render } from '../core/render.js';
 import type { VirtualTree } from '../core/tree.js';
 import { GENERATOR } from '../core/version.js';
+import { FEATURES } from '../features/index.js';
 import { baseFiles, readSnapshot, resolveBase } from './base.js';
 import type { Change, Plan } from './plan.js';
+import { README, readmeOffer } from './readme.js';
 import { reconcile } from './reconcile.js';
 import { checkReferences, isReferenceSource } from './references.js';
 import { BOOKKEEPING_FILES } from './summary.js';
@@ -27,6 +29,8 @@ export interface Prepared {
   plan: Plan;
   /** Whether package.json's dependencies change, i.e. the user needs an install. */
   dependenciesChanged: boolean;
+  /** What to tell a user whose README is theirs (readme.ts): where the new features' sections are. */
+  readmeLines: string[];
 }
 
 /** Yes/no answers: one missing from an older lock is a question that did not exist then, so its feature was off. */
@@ -227,9 +231,22 @@ export async function prepareUpdate(
       message: `left alone: the lock lists it, but ${GENERATOR.name} ${GENERATOR.version} does not generate this path, so it is yours (dropped from the lock; delete it yourself if unused)`,
     });
   }
+  const offered = new Map<string, string | undefined>();
+  for (const feature of FEATURES) {
+    const path = `.prod-mcp/README-${feature.id}.md`;
+    offered.set(path, await readText(dir, path));
+  }
+  const readme = readmeOffer(
+    plan,
+    lock.answers,
+    answers,
+    { ours: ours.get(README), theirs: theirs.get(README) },
+    offered,
+  );
+  plan.changes.push(...readme.changes);
   plan.changes.push(...(await bookkeeping(dir, bookkeepingFiles(lock, answers, theirs, base, plan.orphans))));
 
   const pkg = plan.changes.find((change) => change.path === 'package.json' && change.after !== undefined);
   const dependenciesChanged = pkg !== undefined && dependenciesOf(pkg.before) !== dependenciesOf(pkg.after);
-  return { lock, answers, plan, dependenciesChanged };
+  return { lock, answers, plan, dependenciesChanged, readmeLines: readme.lines };
 }
