@@ -93,6 +93,9 @@ function stringValues(path: string, text: string): Array<[string, string]> {
   return out;
 }
 
+/** package.json fields that are prose, not something a tool resolves. */
+const PROSE_FIELDS = new Set(['name', 'description', 'keywords', 'author', 'license', 'homepage']);
+
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
 
 function dependencyNames(text: string | undefined): Set<string> {
@@ -166,17 +169,20 @@ export function checkReferences({ plan, project, action }: ReferenceInput): void
   const removedPackages = pkg
     ? [...dependencyNames(pkg.before)].filter((name) => !dependencyNames(pkg.after).has(name))
     : [];
-  const removed: Array<[string, string]> = [
-    ...[...deleting.keys()].map((path) => [tokenOf(path), path] as [string, string]),
-    ...removedPackages.map((name) => [name, `the ${name} dependency`] as [string, string]),
+  const removed: Array<[string, string, boolean]> = [
+    ...[...deleting.keys()].map((path): [string, string, boolean] => [tokenOf(path), path, false]),
+    ...removedPackages.map((name): [string, string, boolean] => [name, `the ${name} dependency`, true]),
   ];
   if (removed.length === 0) return;
   for (const [path, text] of after) {
     if (!['package.json', 'tsconfig.json', '.env.example'].includes(path)) continue;
     const problems: string[] = [];
     for (const [key, value] of stringValues(path, text)) {
-      if (DEPENDENCY_FIELDS.includes(key.split('.')[0] ?? '') && !value.includes('/')) continue;
-      for (const [token, what] of removed) {
+      const field = key.split('.')[0] ?? '';
+      if (PROSE_FIELDS.has(field) || (DEPENDENCY_FIELDS.includes(field) && !value.includes('/'))) continue;
+      for (const [token, what, isPackage] of removed) {
+        // A package is named by module specifiers (scripts, tsconfig paths); an .env value like redis:// is not one.
+        if (isPackage && path === '.env.example') continue;
         if (mentions(value, token)) problems.push(`"${key}" still refers to ${what}`);
       }
     }
