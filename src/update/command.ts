@@ -123,7 +123,11 @@ export async function regenerate(options: RegenerateOptions): Promise<number> {
       );
     }
     print(
-      `${plural(conflicts.length, 'file has', 'files have')} conflicts; resolve each (the <<<<<<< markers, or what its line above says), \`git add\` it, then commit:`,
+      `${plural(conflicts.length, 'file has', 'files have')} conflicts; ${
+        marked.length === conflicts.length
+          ? 'resolve the <<<<<<< markers'
+          : 'resolve each (the <<<<<<< markers, or what its line above says)'
+      }, \`git add\` each file, then commit:`,
     );
     for (const change of conflicts) print(`  ${change.path}`);
   }
