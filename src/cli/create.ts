@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
-import type { PackageManager } from '../core/answers.js';
+import { type PackageManager, pmOf } from '../core/answers.js';
 import { UsageError } from '../core/errors.js';
 import { LOCK_FILE } from '../core/lock.js';
 import { nodeVersionWarning } from '../core/node-version.js';
@@ -9,6 +9,7 @@ import { choosePackageManager } from '../core/package-manager.js';
 import { plural } from '../core/plural.js';
 import { projectFiles } from '../core/project.js';
 import { resolveAnswers } from '../core/validate.js';
+import { generatorCommand } from '../core/version.js';
 import { writeNewProject } from '../core/write.js';
 import type { ParsedArgs } from './args.js';
 import { equivalentCommand, nextSteps } from './next-steps.js';
@@ -69,12 +70,15 @@ export async function runCreate(parsed: ParsedArgs): Promise<number> {
   const target = resolve(directory);
 
   // Everything that can be wrong with the invocation is checked before anything is rendered or written.
-  const answers = resolveAnswers(args.answers, basename(target));
-  const pm = choosePackageManager(args.pm);
+  const answers = resolveAnswers(
+    { ...args.answers, packageManager: choosePackageManager(args.pm) },
+    basename(target),
+  );
+  const pm = pmOf(answers);
   const existing = await occupants(target);
   if (existing.length > 0 && !args.force) {
     const hint = existing.includes(LOCK_FILE)
-      ? `it already holds a generated project: use \`create-prod-mcp update --cwd ${directory}\` or \`add\``
+      ? `it already holds a generated project: use \`${generatorCommand()} update --cwd ${shellQuote(directory)}\` or \`add\``
       : 'choose a new or empty directory, or pass --force to write into it (files with the same path are replaced)';
     throw new UsageError(
       `${directory} is not empty (${plural(existing.length, 'entry', 'entries')}): ${hint}`,
@@ -129,7 +133,7 @@ export async function runCreate(parsed: ParsedArgs): Promise<number> {
   }
 
   out();
-  out(nextSteps(target, answers, files, pm, installed));
+  out(nextSteps(target, answers, files, installed));
   if (interactive) {
     out();
     out(color.dim('To do this again without questions:'));

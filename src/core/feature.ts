@@ -56,6 +56,13 @@ export interface FeatureManifest {
    * Every way the server is started (npm start, Dockerfile CMD, systemd ExecStart) must pass it.
    */
   preload?: string;
-  /** Lines for the "next steps" block printed after create/add. */
+  /**
+   * Shell lines the user runs before the first `dev` start, in the "Next steps" block after `cp .env.example
+   * .env`: commands, with a `# comment` saying what to do by hand with their output (paste a key into .env),
+   * or a comment alone for a value only the user has (an issuer URL). Printed in feature order, run in that
+   * order by test/e2e/printed-commands.test.ts.
+   */
+  setup?(answers: Answers): string[];
+  /** Notes under the "next steps" block printed after create/add (wrapped; commands in backticks). */
   nextSteps?(answers: Answers): string[];
 }

@@ -1,4 +1,6 @@
 import Handlebars from 'handlebars';
+import type { PackageManager } from './answers.js';
+import { installCommand, runScript } from './package-manager.js';
 
 /**
  * Our own Handlebars instance: `noEscape` because we emit code, not HTML (`a && b` must stay `a && b`), and
@@ -18,6 +20,16 @@ engine.registerHelper('eq', (...args: HelperArgs) => {
 engine.registerHelper('and', (...args: HelperArgs) => values(args).every(Boolean));
 engine.registerHelper('or', (...args: HelperArgs) => values(args).some(Boolean));
 engine.registerHelper('not', (...args: HelperArgs) => !values(args)[0]);
+
+// Commands in the project's package manager, from the render context's `pm`: `{{run "build"}}` → `npm run build`,
+// `{{run "keys:new" "alice"}}` → `pnpm run keys:new -- alice`, `{{install}}` → `bun install`.
+const pmOfRoot = (args: HelperArgs): PackageManager =>
+  (args.at(-1) as { data: { root: { pm: PackageManager } } }).data.root.pm;
+engine.registerHelper('run', (...args: HelperArgs) => {
+  const [script, extra] = values(args);
+  return runScript(pmOfRoot(args), String(script), extra === undefined ? '' : String(extra));
+});
+engine.registerHelper('install', (...args: HelperArgs) => installCommand(pmOfRoot(args)));
 
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 

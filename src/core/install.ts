@@ -60,7 +60,14 @@ export async function installDependencies(dir: string, pm: PackageManager): Prom
   // A spinner only on a terminal: in CI logs and agent transcripts its redraw codes are noise.
   const spin = process.stdout.isTTY ? terminalProgress() : plainProgress();
   spin.start(`Installing dependencies with ${pm}`);
-  const child = execa(pm, ['install'], { cwd: dir, stdin: 'ignore', all: true });
+  const child = execa(pm, ['install', ...(pm === 'pnpm' ? ['--no-frozen-lockfile'] : [])], {
+    cwd: dir,
+    stdin: 'ignore',
+    all: true,
+    // We install right after writing package.json, so the lockfile must change with it, which pnpm and Yarn
+    // (berry) refuse by default under CI (frozen / immutable installs).
+    env: pm === 'yarn' ? { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } : {},
+  });
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = signal;

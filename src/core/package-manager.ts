@@ -20,5 +20,25 @@ export function choosePackageManager(flag: string | undefined): PackageManager {
   return (PACKAGE_MANAGERS as readonly string[]).includes(agent ?? '') ? (agent as PackageManager) : 'npm';
 }
 
-/** How to run a package.json script with this package manager (`npm run dev`, `pnpm run dev`, ...). */
-export const runScript = (pm: PackageManager, script: string): string => `${pm} run ${script}`;
+/**
+ * How to run a package.json script, as the README and every hint print it. npm keeps its idioms (`npm start`,
+ * `npm test`); the others always say `run`, because `bun test` is bun's own test runner, not the script.
+ * Arguments follow `--`: npm needs it to pass flags on, and pnpm, yarn (berry) and bun drop it (checked by
+ * test/e2e/printed-commands.test.ts, which runs what we print with each of them).
+ */
+export function runScript(pm: PackageManager, script: string, args = ''): string {
+  const command =
+    pm === 'npm' && (script === 'start' || script === 'test') ? `npm ${script}` : `${pm} run ${script}`;
+  return args === '' ? command : `${command} -- ${args}`;
+}
+
+/** The install command of a package manager (`npm install`, `pnpm install`, ...). */
+export const installCommand = (pm: PackageManager): string => `${pm} install`;
+
+/** The lockfile each package manager writes (what the Dockerfile and CI copy and cache). */
+export const LOCKFILES: Record<PackageManager, string> = {
+  npm: 'package-lock.json',
+  pnpm: 'pnpm-lock.yaml',
+  yarn: 'yarn.lock',
+  bun: 'bun.lock',
+};

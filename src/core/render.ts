@@ -1,5 +1,5 @@
 import { FEATURES } from '../features/index.js';
-import type { Answers } from './answers.js';
+import { type Answers, type PackageManager, pmOf } from './answers.js';
 import { envExample } from './computed/env-example.js';
 import { featuresGenerated } from './computed/features-generated.js';
 import { packageJson, preloads } from './computed/package-json.js';
@@ -8,6 +8,7 @@ import { renderTemplate } from './handlebars.js';
 import { slugify } from './slug.js';
 import { loadTemplates, outputPath, type TemplateSet } from './templates.js';
 import { sortedTree, type VirtualTree } from './tree.js';
+import { generatorCommand } from './version.js';
 
 /** Files the generator computes from the manifests; a template providing one of them is a bug. */
 export const COMPUTED_FILES = ['package.json', '.env.example', 'src/features.generated.ts'] as const;
@@ -17,6 +18,11 @@ export interface RenderOptions {
   templates?: TemplateSet;
   /** The feature registry; tests may pass their own. */
   features?: readonly FeatureManifest[];
+  /**
+   * How the project runs its generator (the `prod-mcp` script); default: how this generator was started
+   * (version.ts `generatorCommand`). Golden files pass the published form so they read the same everywhere.
+   */
+  generatorCommand?: string;
 }
 
 /** The Handlebars context every template and section sees (documented in the brief's template rules). */
@@ -27,6 +33,10 @@ export interface RenderContext {
   slug: string;
   /** Every known feature id → whether it is on, so `{{#if features.otel}}` works in strict mode. */
   features: Record<string, boolean>;
+  /** The package manager every printed command uses (`{{run "build"}}`, `{{install}}`; see handlebars.ts). */
+  pm: PackageManager;
+  /** The enabled features' setup lines (FeatureManifest.setup): the README's quick start runs them after `.env`. */
+  setup: string[];
   /** Modules to `node --import` before dist/main.js, in order (Dockerfile CMD, systemd ExecStart, k8s). */
   preloads: string[];
   /** Section name → the concatenated `@sections/<name>` contributions of the enabled features. */
@@ -67,6 +77,8 @@ export function render(answers: Answers, options: RenderOptions = {}): VirtualTr
     answers,
     name: answers.name,
     slug: slugify(answers.name),
+    pm: pmOf(answers),
+    setup: enabled.flatMap((feature) => feature.setup?.(answers) ?? []),
     preloads: preloads(enabled),
     features: Object.fromEntries(registry.map((f) => [f.id, enabled.includes(f)])),
   };
@@ -97,7 +109,7 @@ export function render(answers: Answers, options: RenderOptions = {}): VirtualTr
     }
   }
 
-  tree.set('package.json', packageJson(answers, enabled));
+  tree.set('package.json', packageJson(answers, enabled, options.generatorCommand ?? generatorCommand()));
   const env = envExample(enabled);
   if (env !== '') tree.set('.env.example', env);
   tree.set('src/features.generated.ts', featuresGenerated(enabled));

@@ -1,5 +1,13 @@
 import validateName from 'validate-npm-package-name';
-import { type Answers, AUTH_MODES, DEFAULT_ANSWERS, RATE_LIMITS, TRANSPORTS } from './answers.js';
+import {
+  type Answers,
+  AUTH_MODES,
+  DEFAULT_ANSWERS,
+  PACKAGE_MANAGERS,
+  type PackageManager,
+  RATE_LIMITS,
+  TRANSPORTS,
+} from './answers.js';
 import { UsageError } from './errors.js';
 import { didYouMean } from './suggest.js';
 
@@ -26,6 +34,7 @@ export interface AnswerInput {
   k8s?: boolean;
   otel?: boolean;
   metrics?: boolean;
+  packageManager?: string;
 }
 
 /** The command-line flag for each answer, so every message names what the user typed. */
@@ -39,9 +48,15 @@ export const ANSWER_FLAGS: Record<keyof Answers, string> = {
   k8s: '--k8s',
   otel: '--otel',
   metrics: '--metrics',
+  packageManager: '--pm',
 };
 
-const CHOICES = { transport: TRANSPORTS, auth: AUTH_MODES, rateLimit: RATE_LIMITS } as const;
+const CHOICES = {
+  transport: TRANSPORTS,
+  auth: AUTH_MODES,
+  rateLimit: RATE_LIMITS,
+  packageManager: PACKAGE_MANAGERS,
+} as const;
 
 /** Problems with a package name, or [] when npm would accept it for a new package. */
 export function nameProblems(name: string): string[] {
@@ -105,7 +120,7 @@ export function combinationProblems(a: Answers): string[] {
  */
 export function resolveAnswers(input: AnswerInput, defaultName: string): Answers {
   const problems: string[] = [];
-  for (const key of ['transport', 'auth', 'rateLimit'] as const) {
+  for (const key of ['transport', 'auth', 'rateLimit', 'packageManager'] as const) {
     const value = input[key];
     const allowed: readonly string[] = CHOICES[key];
     if (value !== undefined && !allowed.includes(value)) {
@@ -136,6 +151,10 @@ export function resolveAnswers(input: AnswerInput, defaultName: string): Answers
     k8s: input.k8s ?? defaults.k8s,
     otel: input.otel ?? defaults.otel,
     metrics: input.metrics ?? defaults.metrics,
+    // npm is recorded by leaving the field out: the lock files of npm projects stay as they always were.
+    ...(input.packageManager === undefined || input.packageManager === 'npm'
+      ? {}
+      : { packageManager: input.packageManager as PackageManager }),
   };
   const contradictions = combinationProblems(answers);
   if (contradictions.length > 0) throw new UsageError(contradictions.join('\n'));
@@ -157,6 +176,10 @@ export function parseAnswers(value: unknown, where: string): Answers {
   for (const key of ['docker', 'systemd', 'k8s', 'otel', 'metrics'] as const) {
     if (typeof v[key] !== 'boolean') fail(`answers.${key} is missing or not true/false`);
     input[key] = v[key] as boolean;
+  }
+  if (v.packageManager !== undefined) {
+    if (typeof v.packageManager !== 'string') fail('answers.packageManager is not a string');
+    input.packageManager = v.packageManager as string;
   }
   try {
     return resolveAnswers(input, '');

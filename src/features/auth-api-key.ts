@@ -1,4 +1,6 @@
+import { pmOf } from '../core/answers.js';
 import type { FeatureManifest } from '../core/feature.js';
+import { runScript } from '../core/package-manager.js';
 
 /** Static API keys: the server stores only SHA-256 hashes; each key names its principal. */
 export const authApiKey: FeatureManifest = {
@@ -20,7 +22,8 @@ export const authApiKey: FeatureManifest = {
     },
   ],
   module: { from: './features/auth-api-key/index.js', export: 'authApiKey' },
+  setup: (a) => [`${runScript(pmOf(a), 'keys:new', 'me')}  # paste the API_KEYS line it prints into .env`],
   nextSteps: () => [
-    'API keys: `npm run keys:new -- <name>` prints a key and its API_KEYS entry; the server will not start without one.',
+    'API keys: one per caller (`keys:new` again with another name, entries comma-separated); clients send it as `Authorization: Bearer <key>`.',
   ],
 };

@@ -80,7 +80,10 @@ export const authGateway: FeatureManifest = {
     },
   ],
   module: { from: './features/auth-gateway/index.js', export: 'authGateway' },
+  setup: () => [
+    '# in .env: GATEWAY_JWKS_URL, GATEWAY_ISSUER and GATEWAY_AUDIENCE (signed assertions), or GATEWAY_SECRET',
+  ],
   nextSteps: () => [
-    'Gateway: set GATEWAY_JWKS_URL + GATEWAY_ISSUER + GATEWAY_AUDIENCE (signed assertions) or GATEWAY_SECRET.',
+    'Gateway: only requests with the proof your gateway adds are served (README.md, "Authentication").',
   ],
 };

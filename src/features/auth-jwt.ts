@@ -61,7 +61,10 @@ export const authJwt: FeatureManifest = {
     },
   ],
   module: { from: './features/auth-jwt/index.js', export: 'authJwt' },
+  setup: () => [
+    "# in .env: JWT_ISSUER, JWT_AUDIENCE (this server's /mcp URL), and JWT_JWKS_URL or JWT_SECRET",
+  ],
   nextSteps: () => [
-    "JWT: set JWT_ISSUER, JWT_AUDIENCE (this server's public /mcp URL) and JWT_JWKS_URL from your identity provider.",
+    'JWT: tokens come from your authorization server; clients find it at /.well-known/oauth-protected-resource/mcp.',
   ],
 };

@@ -1,4 +1,6 @@
+import { pmOf } from '../core/answers.js';
 import type { FeatureManifest } from '../core/feature.js';
+import { runScript } from '../core/package-manager.js';
 
 /**
  * What every generated server gets: the composition root, config, tool runner, logger, health, example
@@ -23,8 +25,9 @@ export const base: FeatureManifest = {
   },
   scripts: {
     build: 'tsc -p tsconfig.build.json',
-    start: 'node dist/main.js',
-    dev: 'tsx watch src/main.ts',
+    // `.env` (copied from .env.example) is read when present; real environment variables win over it.
+    start: 'node --env-file-if-exists=.env dist/main.js',
+    dev: 'tsx watch --env-file-if-exists=.env src/main.ts',
     typecheck: 'tsc --noEmit',
     lint: 'biome check .',
     format: 'biome check --write .',
@@ -84,9 +87,8 @@ export const base: FeatureManifest = {
       default: 'https://registry.npmjs.org',
     },
   ],
-  nextSteps: () => [
-    'npm run build && npm start',
-    'npm test',
-    'Add a tool: src/tools/ (see README.md, "Tools")',
+  nextSteps: (a) => [
+    `Build and start: \`${runScript(pmOf(a), 'build')} && ${runScript(pmOf(a), 'start')}\`; test: \`${runScript(pmOf(a), 'test')}\`.`,
+    'Add a tool in src/tools/ (README.md, "Tools").',
   ],
 };

@@ -37,5 +37,7 @@ export const http: FeatureManifest = {
     },
   ],
   module: { from: './features/http/index.js', export: 'http' },
-  nextSteps: () => ['MCP endpoint: http://127.0.0.1:3000/mcp (health: /healthz, /readyz)'],
+  nextSteps: () => [
+    'MCP endpoint: http://127.0.0.1:3000/mcp (health: /healthz, /readyz); client snippets in README.md, "HTTP".',
+  ],
 };

@@ -1,4 +1,6 @@
+import { pmOf } from '../core/answers.js';
 import type { FeatureManifest } from '../core/feature.js';
+import { runScript } from '../core/package-manager.js';
 
 export const metrics: FeatureManifest = {
   id: 'metrics',
@@ -36,7 +38,7 @@ export const metrics: FeatureManifest = {
     },
   ],
   module: { from: './features/metrics/index.js', export: 'metrics' },
-  nextSteps: () => [
-    'Metrics: set METRICS_TOKEN (or METRICS_PORT) and scrape GET /metrics; `npm run usage -- < logs.jsonl` for cost.',
+  nextSteps: (a) => [
+    `Metrics: set METRICS_TOKEN (or METRICS_PORT) and scrape GET /metrics. Cost per caller from the logs: \`${runScript(pmOf(a), 'usage')} < server.log\`.`,
   ],
 };

@@ -1,4 +1,6 @@
+import { pmOf } from '../core/answers.js';
 import type { FeatureManifest } from '../core/feature.js';
+import { runScript } from '../core/package-manager.js';
 
 /**
  * OpenTelemetry tracing. Pinned to the 2.x / 0.223 line: every 3.x / 0.300 package declares `node >=22.15`,
@@ -59,8 +61,7 @@ export const otel: FeatureManifest = {
   ],
   module: { from: './features/otel/index.js', export: 'otel' },
   preload: './dist/features/otel/register.js',
-  nextSteps: () => [
-    'Traces: set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4318) and start with `npm start`,',
-    '  which preloads the instrumentation (node --import ./dist/features/otel/register.js dist/main.js).',
+  nextSteps: (a) => [
+    `Traces: set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4318); \`${runScript(pmOf(a), 'start')}\` preloads the instrumentation.`,
   ],
 };

@@ -1,4 +1,6 @@
+import { pmOf } from '../core/answers.js';
 import type { FeatureManifest } from '../core/feature.js';
+import { runScript } from '../core/package-manager.js';
 
 export const rateLimitMemory: FeatureManifest = {
   id: 'rate-limit-memory',
@@ -7,7 +9,7 @@ export const rateLimitMemory: FeatureManifest = {
   slot: 'rate-limit',
   enabled: (a) => a.rateLimit === 'memory',
   module: { from: './features/rate-limit-memory/index.js', export: 'rateLimitMemory' },
-  nextSteps: () => [
-    'Limits: counted in process memory. Running several replicas? `create-prod-mcp add redis` makes them shared.',
+  nextSteps: (a) => [
+    `Limits: counted in process memory. Several replicas? \`${runScript(pmOf(a), 'prod-mcp', 'add redis')}\` shares them through Redis.`,
   ],
 };

@@ -1,4 +1,6 @@
+import { pmOf } from '../core/answers.js';
 import type { FeatureManifest } from '../core/feature.js';
+import { runScript } from '../core/package-manager.js';
 
 export const rateLimitRedis: FeatureManifest = {
   id: 'rate-limit-redis',
@@ -49,7 +51,8 @@ export const rateLimitRedis: FeatureManifest = {
     },
   ],
   module: { from: './features/rate-limit-redis/index.js', export: 'rateLimitRedis' },
-  nextSteps: () => [
-    'Limits: set REDIS_URL (every replica the same). `npm test` starts its own redis-server: install it first.',
+  setup: () => ['# in .env: REDIS_URL of a running Redis (every replica the same)'],
+  nextSteps: (a) => [
+    `Limits: in Redis, shared by every replica. \`${runScript(pmOf(a), 'test')}\` starts its own redis-server: install it first.`,
   ],
 };

@@ -9,8 +9,6 @@ export const stdio: FeatureManifest = {
   enabled: (a) => a.transport !== 'http',
   module: { from: './features/stdio/index.js', export: 'stdio' },
   nextSteps: (a) => [
-    a.transport === 'both'
-      ? 'stdio: node dist/main.js --stdio (client snippets in README.md)'
-      : 'stdio: node dist/main.js (client snippets in README.md)',
+    `stdio: \`${a.transport === 'both' ? 'node dist/main.js --stdio' : 'node dist/main.js'}\` once built; client snippets in README.md, "stdio".`,
   ],
 };

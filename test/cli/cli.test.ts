@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseLock } from '../../src/core/lock.js';
 import { nodeVersionWarning } from '../../src/core/node-version.js';
-import { GENERATOR } from '../../src/core/version.js';
+import { GENERATOR, generatorCommand } from '../../src/core/version.js';
 import { cli, ensureBuilt, scratch } from './run-cli.js';
 
 beforeAll(ensureBuilt);
@@ -148,8 +148,9 @@ describe('the target directory', () => {
 
     const again = await cli(cwd, ['out', '--yes']);
     expect(again.exitCode).toBe(2);
+    // The generator as it was started (from this checkout: node <checkout>/dist/cli/index.js), so it runs.
     expect(again.stderr).toContain(
-      'already holds a generated project: use `create-prod-mcp update --cwd out`',
+      `already holds a generated project: use \`${generatorCommand()} update --cwd out\``,
     );
   });
 

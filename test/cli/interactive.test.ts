@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseLock } from '../../src/core/lock.js';
+import { generatorCommand } from '../../src/core/version.js';
 import { KEY, startCli } from './pty.js';
 import { cli, ensureBuilt, scratch } from './run-cli.js';
 
@@ -59,9 +60,16 @@ describe('interactive (a real pseudo-terminal)', () => {
       metrics: false,
     });
 
-    const command = /npx create-prod-mcp@latest (.+)/.exec(session.output())?.[1]?.trim() ?? '';
+    // Printed with the command that runs this generator (from a checkout: node <checkout>/dist/cli/index.js).
+    const generator = generatorCommand();
+    const printed =
+      session
+        .output()
+        .split('\n')
+        .find((line) => line.includes(generator)) ?? '';
+    const command = printed.slice(printed.indexOf(generator) + generator.length).trim();
     expect(command).toBe(
-      'pty-server --name pty-server --transport http --auth jwt --rate-limit redis --docker --no-systemd --k8s --otel --no-metrics --no-install --no-git --yes',
+      'pty-server --name pty-server --transport http --auth jwt --rate-limit redis --docker --no-systemd --k8s --otel --no-metrics --pm npm --no-install --no-git --yes',
     );
     const again = scratch();
     const replay = await cli(again, command.split(' '));
@@ -78,7 +86,7 @@ describe('interactive (a real pseudo-terminal)', () => {
     session.send(KEY.enter);
     await session.expect('OpenTelemetry traces?');
     session.send(KEY.enter);
-    await session.expect('--transport stdio --docker --no-otel --no-install --no-git --yes');
+    await session.expect('--transport stdio --docker --no-otel --pm npm --no-install --no-git --yes');
     expect(await session.exit).toBe(0);
     for (const skipped of [
       'Authentication',

@@ -103,7 +103,7 @@ describe('observability of a generated server: both transports, --otel --metrics
     const pkg = JSON.parse(await readFile(join(project.dir, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(pkg.scripts.start).toBe(`node --import ${PRELOAD} dist/main.js`);
+    expect(pkg.scripts.start).toBe(`node --import ${PRELOAD} --env-file-if-exists=.env dist/main.js`);
   });
 
   test('a known sequence of calls', async () => {

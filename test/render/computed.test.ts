@@ -29,7 +29,8 @@ describe('package.json', () => {
     ]);
     expect(pkg).toMatchObject({ name: 'weather', version: '0.1.0', private: true, type: 'module' });
     expect(pkg.engines).toEqual({ node: '>=22' });
-    expect(Object.keys(pkg.scripts)).toEqual(['build', 'test']);
+    // `prod-mcp` runs the generator that made the project (version.ts): every hint says `npm run prod-mcp -- …`.
+    expect(Object.keys(pkg.scripts)).toEqual(['build', 'prod-mcp', 'test']);
     expect(Object.keys(pkg.dependencies)).toEqual(['@modelcontextprotocol/node', 'zod']);
   });
 
@@ -164,6 +165,7 @@ describe('preloads', () => {
     );
     expect(pkg.scripts).toEqual({
       dev: 'tsx src/main.ts',
+      'prod-mcp': 'npx create-prod-mcp@0.1.0',
       start: 'node --import ./dist/features/otel/register.js --import ./dist/x.js dist/main.js',
     });
   });

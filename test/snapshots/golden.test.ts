@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { withLock } from '../../src/core/lock.js';
 import { render } from '../../src/core/render.js';
+import { PUBLISHED_GENERATOR_COMMAND } from '../../src/core/version.js';
 import { PRESETS } from './presets.js';
 
 /**
@@ -30,7 +31,7 @@ const onDisk = (dir: string): string[] =>
     : [];
 
 describe.each(Object.entries(PRESETS))('golden project: %s', (preset, answers) => {
-  const tree = withLock(answers, render(answers));
+  const tree = withLock(answers, render(answers, { generatorCommand: PUBLISHED_GENERATOR_COMMAND }));
 
   test('file list', async () => {
     await expect(`${[...tree.keys()].join('\n')}\n`).toMatchFileSnapshot(`./__gen__/${preset}.files.txt`);

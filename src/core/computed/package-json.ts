@@ -1,6 +1,7 @@
 import type { Answers } from '../answers.js';
 import type { FeatureManifest } from '../feature.js';
 import { PROJECT_ENGINES } from '../node-version.js';
+import { PUBLISHED_GENERATOR_COMMAND } from '../version.js';
 
 type StringMap = Record<string, string>;
 const MAP_FIELDS = ['scripts', 'dependencies', 'devDependencies'] as const;
@@ -24,8 +25,11 @@ function mergeField(features: readonly FeatureManifest[], field: (typeof MAP_FIE
       owner[key] = feature.id;
     }
   }
-  return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return sortKeys(merged);
 }
+
+const sortKeys = (map: StringMap): StringMap =>
+  Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /** The enabled features' preload modules, in feature order (see FeatureManifest.preload). */
 export const preloads = (features: readonly FeatureManifest[]): string[] =>
@@ -40,8 +44,15 @@ export function withPreloads(command: string, modules: readonly string[]): strin
   return `node ${modules.map((m) => `--import ${m}`).join(' ')} ${command.slice('node '.length)}`;
 }
 
-/** package.json as data: fixed fields first, then what the features need, keys sorted (as npm writes them). */
-export function packageJson(answers: Answers, features: readonly FeatureManifest[]): string {
+/**
+ * package.json as data: fixed fields first, then what the features need, keys sorted (as npm writes them).
+ * `generator` is the command that runs create-prod-mcp (version.ts): the `prod-mcp` script every hint uses.
+ */
+export function packageJson(
+  answers: Answers,
+  features: readonly FeatureManifest[],
+  generator: string = PUBLISHED_GENERATOR_COMMAND,
+): string {
   const pkg: Record<string, unknown> = {
     name: answers.name,
     version: '0.1.0',
@@ -51,9 +62,10 @@ export function packageJson(answers: Answers, features: readonly FeatureManifest
   };
   for (const field of MAP_FIELDS) {
     const merged = mergeField(features, field);
-    if (field === 'scripts' && merged.start !== undefined)
-      merged.start = withPreloads(merged.start, preloads(features));
-    if (Object.keys(merged).length > 0) pkg[field] = merged;
+    if (field === 'scripts') {
+      if (merged.start !== undefined) merged.start = withPreloads(merged.start, preloads(features));
+      pkg.scripts = sortKeys({ ...merged, 'prod-mcp': generator });
+    } else if (Object.keys(merged).length > 0) pkg[field] = merged;
   }
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }

@@ -1,15 +1,19 @@
 import { z } from 'zod';
+import { ConfigError } from '../../config.js';
 import { positiveInt } from '../../core/env.js';
 import type { FeatureModule } from '../../core/feature.js';
 import { limitsEnv } from '../rate-limit/env.js';
 import { createLimits } from '../rate-limit/limits.js';
+import { MemoryRateLimitStore } from '../rate-limit/memory-store.js';
 import { createRedisClient } from './redis-client.js';
 import { RedisHealth } from './redis-health.js';
 import { RedisRateLimitStore } from './redis-store.js';
 
 export const rateLimitRedisEnv = limitsEnv.extend({
+  // Optional in the schema only because stdio does not need it; setup requires it for HTTP.
   REDIS_URL: z
     .url({ protocol: /^rediss?$/ })
+    .optional()
     .describe('a redis:// or rediss:// URL such as redis://localhost:6379'),
   REDIS_KEY_PREFIX: z
     .string()
@@ -30,6 +34,17 @@ export const rateLimitRedis: FeatureModule<typeof rateLimitRedisEnv> = {
   env: rateLimitRedisEnv,
   async setup(env, app) {
     const logger = app.logger.child({ component: 'rate-limit-redis' });
+    if (env.REDIS_URL === undefined) {
+      if (app.transport === 'http') {
+        throw new ConfigError([
+          `REDIS_URL: expected ${rateLimitRedisEnv.shape.REDIS_URL.description}, but it is not set`,
+        ]);
+      }
+      // A stdio server is spawned by its one client: there are no replicas to share counts with, so an MCP
+      // client's config needs no Redis. Limits and budgets still hold, in this process.
+      logger.info('stdio without REDIS_URL: rate limits and budgets are counted in process memory');
+      return createLimits(new MemoryRateLimitStore(), env, app);
+    }
     const health = new RedisHealth(logger, app.events, env.REDIS_FAILURE_POLICY, env.REPLICAS_HINT);
     const store = await RedisRateLimitStore.connect(createRedisClient(env.REDIS_URL), {
       keyPrefix: env.REDIS_KEY_PREFIX,

@@ -76,7 +76,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     destination: options.logDestination ?? (transportName === 'stdio' ? 'stderr' : 'stdout'),
   });
   const events = new AppEventBus();
-  const app: App = { config, logger, events, tools: options.tools };
+  const app: App = { config, logger, events, tools: options.tools, transport: transportName };
 
   const runtimes: FeatureRuntime[] = [];
   const closeFeatures = async () => {

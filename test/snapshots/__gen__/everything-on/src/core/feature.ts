@@ -28,6 +28,8 @@ export interface FeatureModule<Env extends z.ZodObject = z.ZodObject> {
 /** What a feature receives at setup: shared services, never another feature's internals. */
 export interface App {
   config: BaseConfig;
+  /** The transport this process serves (a server generated with both serves one per process). */
+  transport: 'http' | 'stdio';
   logger: Logger;
   events: AppEventBus;
   tools: readonly ToolDefinition[];

@@ -33,6 +33,8 @@ const env = z.object({
 export const metrics: FeatureModule<typeof env> = {
   id: 'metrics',
   env,
+  // Prometheus scrapes long-lived services; a stdio server lives as long as its one client's session.
+  transports: ['http'],
   async setup(config, app) {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });

@@ -26,7 +26,7 @@ function setup() {
   const rejected: number[] = [];
   events.on('auth.rejected', ({ status }) => rejected.push(status));
   const logger = createLogger({ name: 'test', level: 'info', destination: logs.stream });
-  const app: App = { config: baseEnv.parse({}), logger, events, tools: [report] };
+  const app: App = { config: baseEnv.parse({}), logger, events, tools: [report], transport: 'http' };
   const call = (principal: Principal): ToolCall => ({
     tool: report,
     name: 'report_v1',
