@@ -132,7 +132,7 @@ describe('observability of a generated server: both transports, --otel --metrics
         headers: { 'content-type': 'application/json' },
         body: '{}',
       });
-      expect(refused.status).toBe(401);
+      expect(refused.status).toBe(403);
     }
     const client = new Client(
       { name: 'e2e-agent', version: '1.0.0' },
@@ -190,7 +190,7 @@ describe('observability of a generated server: both transports, --otel --metrics
     expect(calls('npm_package_v1', 'BUDGET_EXHAUSTED')).toBe(1);
     expect(calls('convert_temperature_v1', 'ok')).toBe(3);
     expect(calls('convert_temperature_v1', 'RATE_LIMITED')).toBe(1);
-    expect(sample(metricsText, 'mcp_auth_rejections_total', { status: '401' })).toBe(2);
+    expect(sample(metricsText, 'mcp_auth_rejections_total', { status: '403' })).toBe(2);
     expect(
       sample(metricsText, 'mcp_rate_limit_rejections_total', {
         scope: 'tool',

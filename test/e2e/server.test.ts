@@ -1,11 +1,10 @@
-import { once } from 'node:events';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runConformance } from './conformance.js';
 import { bootServer, type PreparedProject, prepareProject, type RunningServer } from './harness.js';
+import { type FakeRegistry, fakeRegistry } from './registry.js';
 import { envelopeOf } from './results.js';
 
 /**
@@ -21,27 +20,12 @@ const clientFor = (era: Era) =>
     { versionNegotiation: { mode: era === 'legacy' ? 'legacy' : { pin: '2026-07-28' } } },
   );
 
-/** A stand-in for the npm registry the example tool calls: one fast package, one that never answers. */
-async function fakeRegistry(): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    if (req.url === '/zod/latest') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ name: 'zod', version: '4.6.7', license: 'MIT' }));
-    } else if (req.url !== '/hangs/latest') {
-      res.writeHead(404).end();
-    }
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
 const structured = (result: { structuredContent?: unknown }) =>
   result.structuredContent as Record<string, unknown>;
 
 describe('the generated server, --transport both --auth none --rate-limit none', () => {
   let project: PreparedProject;
-  let registry: Awaited<ReturnType<typeof fakeRegistry>>;
+  let registry: FakeRegistry;
   let server: RunningServer;
   let mcp: URL;
   const env = () => ({ NPM_REGISTRY_URL: registry.url, EXTERNAL_TOOL_TIMEOUT_MS: '500' });
@@ -55,8 +39,7 @@ describe('the generated server, --transport both --auth none --rate-limit none',
   });
   afterAll(async () => {
     await server?.stop();
-    registry?.server.closeAllConnections();
-    registry?.server.close();
+    registry?.close();
     await project?.remove();
   });
 

@@ -1,35 +1,21 @@
 import {
+  type CallToolResult,
   type McpRequestContext,
   McpServer,
   PROTOCOL_VERSION_META_KEY,
+  ProtocolError,
+  ProtocolErrorCode,
   type ServerContext,
-  type StandardSchemaWithJSON,
   type Tool,
 } from '@modelcontextprotocol/server';
+import { envelope } from './core/errors.js';
 import { publishedName, type ToolDefinition } from './core/tool.js';
 import type { McpCallInfo, ToolHandler, ToolRunner } from './core/tool-runner.js';
-import { type JsonSchema, toolSchemas } from './core/tool-schema.js';
+import { toolSchemas } from './core/tool-schema.js';
 
 export interface ServerIdentity {
   name: string;
   version: string;
-}
-
-/**
- * Hands the SDK a schema already converted to JSON Schema, with a validator that lets every value through.
- * Why: the stateless protocol builds a fresh McpServer per request, and converting zod schemas on every
- * request is what made naive servers slow; and the ToolRunner validates arguments itself, so a bad call
- * gets the INVALID_ARGUMENT envelope, a log line and a `tool.call` event instead of the SDK's bare text error.
- */
-function frozenSchema(json: JsonSchema): StandardSchemaWithJSON {
-  return {
-    '~standard': {
-      version: 1,
-      vendor: 'prod-mcp',
-      validate: (value) => ({ value }),
-      jsonSchema: { input: () => json, output: () => json },
-    },
-  };
 }
 
 function callInfo(ctx: ServerContext): McpCallInfo {
@@ -48,7 +34,6 @@ function callInfo(ctx: ServerContext): McpCallInfo {
 interface Entry {
   name: string;
   listing: Tool;
-  config: { inputSchema: StandardSchemaWithJSON; outputSchema: StandardSchemaWithJSON };
   handler: ToolHandler;
   sunsetMs?: number;
 }
@@ -67,7 +52,6 @@ function entry(tool: ToolDefinition, runner: ToolRunner): Entry {
   const result: Entry = {
     name,
     listing,
-    config: { inputSchema: frozenSchema(schemas.input), outputSchema: frozenSchema(schemas.output) },
     handler: runner.handlerFor(tool),
   };
   if (tool.deprecated) {
@@ -81,8 +65,26 @@ function entry(tool: ToolDefinition, runner: ToolRunner): Entry {
 }
 
 /**
+ * A call to a tool that does not exist is a protocol error (-32602), as the spec asks ("Unknown tools" are
+ * protocol errors, not tool results). The message is written for the model that made the call: it names the
+ * tools it can call and, when the name lacks its version or names another one, the version it likely meant.
+ */
+function unknownTool(name: string, listed: readonly string[]): ProtocolError {
+  const base = (tool: string) => tool.replace(/_v\d+$/, '');
+  const guess = listed.filter((tool) => base(tool) === base(name)).at(-1);
+  const message = `Unknown tool "${name}".${guess ? ` Did you mean ${guess}?` : ''} Tools: ${listed.join(', ')}.`;
+  return new ProtocolError(ProtocolErrorCode.InvalidParams, message, {
+    ...envelope('NOT_FOUND', message),
+    tools: listed,
+  });
+}
+
+/**
  * Builds the per-request server factory. Everything expensive (JSON Schemas, listings, per-tool settings)
- * happens here, once; the factory itself only registers prepared objects on a fresh McpServer.
+ * happens here, once. The factory answers `tools/list` and `tools/call` itself rather than registering each
+ * tool on the McpServer: the stateless protocol builds a server per request, so registering would redo work
+ * per request; and the ToolRunner validates arguments and results itself, so every failure gets the envelope,
+ * a log line and a `tool.call` event instead of the SDK's bare text error.
  */
 export function createServerFactory(
   tools: readonly ToolDefinition[],
@@ -90,38 +92,29 @@ export function createServerFactory(
   identity: ServerIdentity,
 ): (context?: McpRequestContext) => McpServer {
   const entries = tools.map((tool) => entry(tool, runner));
-  const seen = new Set<string>();
-  for (const { name } of entries) {
-    if (seen.has(name))
-      throw new Error(`Two tools are published as ${name}: give one of them another name or version`);
-    seen.add(name);
+  const byName = new Map<string, Entry>();
+  for (const e of entries) {
+    if (byName.has(e.name))
+      throw new Error(`Two tools are published as ${e.name}: give one of them another name or version`);
+    byName.set(e.name, e);
   }
-  // Retired versions stay registered, so a late caller gets TOOL_RETIRED naming the replacement, but leave the list.
+  // Retired versions stay callable, so a late caller gets TOOL_RETIRED naming the replacement, but leave the list.
   const listed = () => {
     const now = Date.now();
     return entries.filter((e) => e.sunsetMs === undefined || now < e.sunsetMs).map((e) => e.listing);
   };
+  const listedNames = () => listed().map((tool) => tool.name);
 
-  const byName = new Map(entries.map((e) => [e.name, e]));
-  /**
-   * A 2026-07-28 `tools/call` names its tool in the Mcp-Name header (the SDK rejects a header that disagrees
-   * with the body), so that request only needs that one tool: the per-request cost stays flat however many
-   * tools the server has. Everything else (legacy requests, stdio) gets them all.
-   */
-  const needed = (context?: McpRequestContext): readonly Entry[] => {
-    const headers = context?.era === 'modern' ? context.requestInfo?.headers : undefined;
-    const one =
-      headers?.get('mcp-method') === 'tools/call' ? byName.get(headers.get('mcp-name') ?? '') : undefined;
-    return one ? [one] : entries;
-  };
-
-  return (context) => {
+  return () => {
     const server = new McpServer(identity, { capabilities: { tools: { listChanged: false } } });
-    for (const { name, config, handler } of needed(context)) {
-      server.registerTool(name, config, (args, ctx) => handler(args, callInfo(ctx)));
-    }
-    server.server.removeRequestHandler('tools/list');
     server.server.setRequestHandler('tools/list', () => ({ tools: listed() }));
+    server.server.setRequestHandler('tools/call', async (request, ctx): Promise<CallToolResult> => {
+      const { name, arguments: args } = request.params;
+      const found = byName.get(name);
+      if (!found) throw unknownTool(name, listedNames());
+      const result = await found.handler(args ?? {}, callInfo(ctx));
+      return server.server.projectCallToolResult(result, found.listing.outputSchema);
+    });
     return server;
   };
 }

@@ -24,34 +24,34 @@ describe('api-key auth: hostile battery (every case must be rejected before any 
   const wrongKey = newKey();
   const hostile: Array<{
     name: string;
-    status: 400 | 401;
+    status: 400 | 403;
     /** The logged reason: proves the case failed on the check it targets, not on something incidental. */
     reason: string;
     headers: Record<string, string>;
     query?: string;
   }> = [
-    { name: 'no credentials', status: 401, reason: 'no credentials', headers: {} },
+    { name: 'no credentials', status: 403, reason: 'no credentials', headers: {} },
     {
       name: 'empty Authorization header',
-      status: 401,
+      status: 403,
       reason: 'empty authorization header',
       headers: { authorization: '' },
     },
     {
       name: 'empty X-API-Key header',
-      status: 401,
+      status: 403,
       reason: 'empty x-api-key header',
       headers: { 'x-api-key': '' },
     },
     {
       name: 'garbage Authorization header',
-      status: 401,
+      status: 403,
       reason: 'unsupported authorization scheme',
       headers: { authorization: 'garbage' },
     },
     {
       name: 'Basic credentials instead of a key',
-      status: 401,
+      status: 403,
       reason: 'unsupported authorization scheme',
       headers: { authorization: `Basic ${btoa(ALICE)}` },
     },
@@ -69,31 +69,31 @@ describe('api-key auth: hostile battery (every case must be rejected before any 
     },
     {
       name: 'wrong key (Bearer)',
-      status: 401,
+      status: 403,
       reason: 'unknown api key',
       headers: { authorization: `Bearer ${wrongKey}` },
     },
     {
       name: 'wrong key (X-API-Key)',
-      status: 401,
+      status: 403,
       reason: 'unknown api key',
       headers: { 'x-api-key': wrongKey },
     },
     {
       name: 'valid key with a character appended',
-      status: 401,
+      status: 403,
       reason: 'unknown api key',
       headers: { authorization: `Bearer ${ALICE}x` },
     },
     {
       name: 'valid key truncated',
-      status: 401,
+      status: 403,
       reason: 'unknown api key',
       headers: { authorization: `Bearer ${ALICE.slice(0, -1)}` },
     },
     {
       name: 'the stored hash presented as the key',
-      status: 401,
+      status: 403,
       reason: 'unknown api key',
       headers: { authorization: `Bearer ${hash(ALICE)}` },
     },
@@ -148,12 +148,8 @@ describe('api-key auth: hostile battery (every case must be rejected before any 
     server.events.off('auth.rejected', onRejected);
 
     expect(res.status).toBe(status);
-    // RFC 6750 §3: no error code without credentials, invalid_request if malformed, invalid_token if unknown.
-    const code =
-      status === 400 ? 'invalid_request' : reason === 'unknown api key' ? 'invalid_token' : undefined;
-    expect(res.headers['www-authenticate']).toBe(
-      code ? `Bearer realm="mcp", error="${code}"` : 'Bearer realm="mcp"',
-    );
+    // Never a 401 or an OAuth challenge: OAuth-aware clients would go looking for an authorization server.
+    expect(res.headers['www-authenticate']).toBeUndefined();
     const body = JSON.parse(res.body);
     expect(body).toMatchObject({ error: 'UNAUTHENTICATED', retryable: false, requestId: expect.any(String) });
     expect(res.body).not.toContain(ALICE);

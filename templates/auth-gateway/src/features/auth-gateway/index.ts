@@ -34,9 +34,9 @@ export const authGateway: FeatureModule<typeof gatewayEnv> = {
         async authenticate(req) {
           const peer = req.socket.remoteAddress;
           if (proxies !== undefined && !isTrusted(proxies, peer))
-            return reject(401, 'untrusted peer address', peer);
+            return reject(403, 'untrusted peer address', peer);
           const result = await proof(req);
-          if (!result.ok) return reject(result.unavailable ? 503 : 401, result.reason, peer);
+          if (!result.ok) return reject(result.unavailable ? 503 : 403, result.reason, peer);
           return { ok: true, principal: { id: result.id, scopes: result.scopes, source: 'gateway' } };
         },
       },

@@ -8,7 +8,7 @@ import type { App, AuthOutcome } from '../../core/feature.js';
  * only that this server must be reached through its gateway.
  */
 export function rejecter(app: App) {
-  return (status: 401 | 503, reason: string, peer: string | undefined): AuthOutcome => {
+  return (status: 403 | 503, reason: string, peer: string | undefined): AuthOutcome => {
     const requestId = currentRequest()?.requestId;
     if (status === 503) app.logger.error({ requestId, status, reason, peer }, 'auth rejected');
     else app.logger.warn({ requestId, status, reason, peer }, 'auth rejected');
@@ -24,8 +24,9 @@ export function rejecter(app: App) {
         reason,
       };
     }
-    // No WWW-Authenticate challenge: there is no credential this server could ask the client for. The
-    // gateway in front owns authentication; a request without its proof went around it.
+    // 403 without a WWW-Authenticate challenge: there is no credential this server could ask the client for
+    // (the gateway in front owns authentication; a request without its proof went around it), and a 401 would
+    // send OAuth-aware MCP clients into OAuth discovery this server does not offer.
     return {
       ok: false,
       status,

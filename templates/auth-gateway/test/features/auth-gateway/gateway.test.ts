@@ -216,7 +216,7 @@ describe('gateway auth: hostile battery (every case must be rejected before any 
     },
   ];
 
-  it.each(cases)('$server: $name → 401', async ({ server: which, reason, headers }) => {
+  it.each(cases)('$server: $name → 403', async ({ server: which, reason, headers }) => {
     const server = servers[which];
     const runsBefore = handlerRuns.count;
     const statuses: number[] = [];
@@ -226,7 +226,8 @@ describe('gateway auth: hostile battery (every case must be rejected before any 
     const res = await callTool(server.url, 'whoami_v1', sent as Record<string, string>);
     server.events.off('auth.rejected', onRejected);
 
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(403);
+    expect(res.headers['www-authenticate']).toBeUndefined();
     const body = JSON.parse(res.body);
     expect(body).toMatchObject({
       error: 'UNAUTHENTICATED',
@@ -235,7 +236,7 @@ describe('gateway auth: hostile battery (every case must be rejected before any 
       requestId: expect.any(String),
     });
     expect(res.body).not.toContain(reason);
-    expect(statuses).toEqual([401]);
+    expect(statuses).toEqual([403]);
     const line = server.logs.find((l) => l.msg === 'auth rejected' && l.requestId === body.requestId);
     expect(line?.reason).toBe(reason);
     expect(handlerRuns.count).toBe(runsBefore);

@@ -70,7 +70,7 @@ export function instrument(
   });
   const authRejections = new Counter({
     name: 'mcp_auth_rejections_total',
-    help: 'Requests refused by authentication, by HTTP status (401 unauthenticated, 403 forbidden).',
+    help: 'Requests refused by authentication, by HTTP status (400 malformed, 401 bad token (jwt), 403 refused).',
     labelNames: ['status'],
     registers,
   });

@@ -41,6 +41,21 @@ describe.each(['modern', 'legacy'] as const)('MCP over HTTP, %s client', (era) =
     expect(result.structuredContent).toEqual({ value: 273.15, unit: 'kelvin' });
   });
 
+  it('refuses an unknown tool as a protocol error naming the tools, and the likely one', async () => {
+    // -32602 as the spec asks for unknown tools; the message is what the calling model reads.
+    await expect(client.callTool({ name: 'convert_temperature', arguments: {} })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(
+        /Unknown tool "convert_temperature"\. Did you mean convert_temperature_v2\?/,
+      ),
+    });
+    await expect(client.callTool({ name: 'nope', arguments: {} })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringContaining('Tools: '),
+      data: { error: 'NOT_FOUND', tools: expect.arrayContaining(['convert_temperature_v2']) },
+    });
+  });
+
   it('answers bad arguments with INVALID_ARGUMENT', async () => {
     const result = await client.callTool({ name: 'convert_temperature_v2', arguments: { value: 'hot' } });
     expect(envelopeOf(result)).toMatchObject({ error: 'INVALID_ARGUMENT', retryable: false });

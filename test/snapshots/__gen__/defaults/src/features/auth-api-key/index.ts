@@ -27,18 +27,18 @@ function apiKeyAuthenticator(keys: readonly ApiKey[], app: App): Authenticator {
     async authenticate(req) {
       const credential = readApiKey(req);
       if (credential.kind === 'malformed') {
-        return reject(400, credential.reason, credential.message, 'invalid_request');
+        return reject(400, credential.reason, credential.message);
       }
       if (credential.kind === 'missing') {
         return reject(
-          401,
+          403,
           credential.reason,
           'Authentication required: send your API key as "Authorization: Bearer <key>" or "X-API-Key: <key>".',
         );
       }
       const key = findKey(keys, credential.key);
       if (key === undefined)
-        return reject(401, 'unknown api key', 'The API key is not valid.', 'invalid_token');
+        return reject(403, 'unknown api key', 'The API key is not valid.');
       return { ok: true, principal: { id: key.name, scopes: key.scopes, source: 'api-key' } };
     },
   };
