@@ -23,6 +23,8 @@ export interface AppEvents {
   'auth.rejected': [{ status: number; reason: string }];
   'limit.rejected': [{ kind: 'tool' | 'budget' | 'edge'; tool?: string }];
   'dependency.health': [{ name: string; ok: boolean }];
+  /** A socket closed on arrival: its peer holds too many (`per-peer`) or the server is full (`total`). */
+  'connection.refused': [{ reason: 'per-peer' | 'total' }];
 }
 
 export class AppEventBus extends EventEmitter<AppEvents> {}

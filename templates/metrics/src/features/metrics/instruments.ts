@@ -93,6 +93,13 @@ export function instrument(
     registers,
   });
 
+  const connectionsRefused = new Counter({
+    name: 'mcp_connections_refused_total',
+    help: 'Sockets closed on arrival: "per-peer" (MAX_CONNECTIONS_PER_IP) or "total" (MAX_CONNECTIONS).',
+    labelNames: ['reason'],
+    registers,
+  });
+
   // Series that exist from the first scrape, so rate() and absent() work before the first call.
   for (const name of options.tools) {
     toolCalls.inc({ tool: name, outcome: 'ok' }, 0);
@@ -122,12 +129,14 @@ export function instrument(
   };
   const onDependencyHealth = (e: Payload<'dependency.health'>) =>
     dependencyUp.set({ dependency: dependency.value(e.name) }, e.ok ? 1 : 0);
+  const onConnectionRefused = (e: Payload<'connection.refused'>) => connectionsRefused.inc({ reason: e.reason });
 
   events.on('tool.call', onToolCall);
   events.on('http.request', onHttpRequest);
   events.on('auth.rejected', onAuthRejected);
   events.on('limit.rejected', onLimitRejected);
   events.on('dependency.health', onDependencyHealth);
+  events.on('connection.refused', onConnectionRefused);
 
   const inFlight: ToolMiddleware = async (call, next) => {
     const labels = { tool: tool.value(call.name) };
@@ -147,6 +156,7 @@ export function instrument(
       events.off('auth.rejected', onAuthRejected);
       events.off('limit.rejected', onLimitRejected);
       events.off('dependency.health', onDependencyHealth);
+      events.off('connection.refused', onConnectionRefused);
     },
   };
 }
