@@ -76,7 +76,7 @@ export function instrument(
   });
   const rateLimited = new Counter({
     name: 'mcp_rate_limit_rejections_total',
-    help: 'Calls refused by a rate limit: scope "tool" (per principal and tool) or "edge" (before auth, per IP).',
+    help: 'Refused by a rate limit: scope "tool" (per caller and tool), "edge" (HTTP requests per caller) or "auth" (failed authentications per address, refused before auth).',
     labelNames: ['scope', 'tool'],
     registers,
   });
@@ -99,6 +99,14 @@ export function instrument(
     labelNames: ['reason'],
     registers,
   });
+
+  const evictions = new Counter({
+    name: 'mcp_store_evictions_total',
+    help: 'Entries a bounded in-memory store forgot to stay under its size (e.g. RATE_LIMIT_MAX_KEYS).',
+    labelNames: ['store'],
+    registers,
+  });
+  const store = new BoundedLabel(20);
 
   // Series that exist from the first scrape, so rate() and absent() work before the first call.
   for (const name of options.tools) {
@@ -130,6 +138,7 @@ export function instrument(
   const onDependencyHealth = (e: Payload<'dependency.health'>) =>
     dependencyUp.set({ dependency: dependency.value(e.name) }, e.ok ? 1 : 0);
   const onConnectionRefused = (e: Payload<'connection.refused'>) => connectionsRefused.inc({ reason: e.reason });
+  const onStoreEvicted = (e: Payload<'store.evicted'>) => evictions.inc({ store: store.value(e.store) });
 
   events.on('tool.call', onToolCall);
   events.on('http.request', onHttpRequest);
@@ -137,6 +146,7 @@ export function instrument(
   events.on('limit.rejected', onLimitRejected);
   events.on('dependency.health', onDependencyHealth);
   events.on('connection.refused', onConnectionRefused);
+  events.on('store.evicted', onStoreEvicted);
 
   const inFlight: ToolMiddleware = async (call, next) => {
     const labels = { tool: tool.value(call.name) };
@@ -157,6 +167,7 @@ export function instrument(
       events.off('limit.rejected', onLimitRejected);
       events.off('dependency.health', onDependencyHealth);
       events.off('connection.refused', onConnectionRefused);
+      events.off('store.evicted', onStoreEvicted);
     },
   };
 }

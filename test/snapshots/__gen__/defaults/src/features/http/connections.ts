@@ -4,12 +4,11 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { AppEventBus } from '../../core/events.js';
 import { peerOf } from '../../core/peer.js';
+import { SampledLog } from '../../core/sampled-log.js';
 import type { HttpConfig } from './index.js';
 
 /** Descriptors kept free beyond client sockets: Redis, upstream APIs, files, the collector. */
 const DESCRIPTOR_HEADROOM = 256;
-/** Refusals are summed into one log line per interval: a flood must not become a log flood. */
-const LOG_INTERVAL_MS = 60_000;
 
 /**
  * What one peer, and everyone together, can hold open. Without these, one client with ~1,000 idle sockets
@@ -21,10 +20,13 @@ export function limitConnections(server: Server, config: HttpConfig, logger: Log
   server.maxConnections = connectionCeiling(config.MAX_CONNECTIONS, logger);
   // Above the 60 s idle timeout of common load balancers, so they never reuse a socket we just closed.
   server.keepAliveTimeout = config.KEEP_ALIVE_TIMEOUT_MS;
-  const refusals = sampledRefusalLog(logger);
+  const refusals = new SampledLog(
+    logger,
+    'connections refused: a peer is over MAX_CONNECTIONS_PER_IP or the server is at MAX_CONNECTIONS',
+  );
   server.on('drop', (data?: { remoteAddress?: string }) => {
     events.emit('connection.refused', { reason: 'total' });
-    refusals.note('total', peerOf(data?.remoteAddress));
+    refusals.note('total', { peer: peerOf(data?.remoteAddress) });
   });
   if (config.MAX_CONNECTIONS_PER_IP === 0) return;
 
@@ -36,7 +38,7 @@ export function limitConnections(server: Server, config: HttpConfig, logger: Log
     if (count > config.MAX_CONNECTIONS_PER_IP) {
       socket.destroy();
       events.emit('connection.refused', { reason: 'per-peer' });
-      refusals.note('per-peer', peer);
+      refusals.note('per-peer', { peer });
       return;
     }
     // The map holds only peers with an open socket, so it is bounded by MAX_CONNECTIONS.
@@ -83,24 +85,4 @@ function openFileLimit(): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sampledRefusalLog(logger: Logger) {
-  let counts = { 'per-peer': 0, total: 0 };
-  let lastPeer: string | undefined;
-  let loggedAt = Number.NEGATIVE_INFINITY;
-  return {
-    note(reason: 'per-peer' | 'total', peer: string | undefined) {
-      counts[reason] += 1;
-      lastPeer = peer ?? lastPeer;
-      const now = performance.now();
-      if (now - loggedAt < LOG_INTERVAL_MS) return;
-      logger.warn(
-        { refused: counts, peer: lastPeer, windowMs: LOG_INTERVAL_MS },
-        'connections refused: a peer is over MAX_CONNECTIONS_PER_IP or the server is at MAX_CONNECTIONS',
-      );
-      loggedAt = now;
-      counts = { 'per-peer': 0, total: 0 };
-    },
-  };
 }
