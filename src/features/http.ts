@@ -35,6 +35,42 @@ export const http: FeatureManifest = {
       example: '1048576',
       default: '1048576',
     },
+    {
+      name: 'MAX_CONNECTIONS',
+      description:
+        'Open connections in total; new sockets beyond it are dropped. Keep it well below the open-file\n' +
+        'limit (LimitNOFILE, ulimit -n): the server lowers it to that limit minus 256 and says so.',
+      example: '4096',
+      default: '4096',
+    },
+    {
+      name: 'MAX_CONNECTIONS_PER_IP',
+      description:
+        'Open connections per client address (IPv6: per /64); more are closed at once. 0 turns it off.\n' +
+        "Behind a reverse proxy every connection comes from the proxy: raise it above the proxy's pool or use 0.",
+      example: '256',
+      default: '256',
+    },
+    {
+      name: 'HEADERS_TIMEOUT_MS',
+      description: 'Time a client has to send the request headers (a silent socket is closed after it).',
+      example: '15000',
+      default: '15000',
+    },
+    {
+      name: 'REQUEST_TIMEOUT_MS',
+      description:
+        'Time a client has to send the whole request, body included (a trickled body gets 408). 0: no limit.',
+      example: '30000',
+      default: '30000',
+    },
+    {
+      name: 'KEEP_ALIVE_TIMEOUT_MS',
+      description:
+        "How long an idle keep-alive connection stays open; above the load balancer's idle timeout.",
+      example: '65000',
+      default: '65000',
+    },
   ],
   module: { from: './features/http/index.js', export: 'http' },
   nextSteps: () => [

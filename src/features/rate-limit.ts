@@ -47,9 +47,19 @@ export const rateLimit: FeatureManifest = {
       name: 'EDGE_RATE_LIMIT_PER_MINUTE',
       description:
         'HTTP requests per minute per caller (principal, or IP when anonymous) on /mcp, counted per process;\n' +
-        'over it: 429 + Retry-After before the body is parsed. 0 turns it off.',
+        'over it: 429 + Retry-After before the body is parsed. A 2025-03-26 JSON-RPC batch counts each message.\n' +
+        'The same number bounds failed authentications per client address (IPv6 /64) per minute: past it that\n' +
+        'address gets 429 before its credentials are checked. 0 turns both off.',
       example: '600',
       default: '600',
+    },
+    {
+      name: 'RATE_LIMIT_MAX_KEYS',
+      description:
+        'Most keys (caller × tool, run, address) an in-memory limit store holds; past it the least recently\n' +
+        'used are forgotten, with a warning and a store.evicted event. Bounds memory whatever run IDs callers send.',
+      example: '50000',
+      default: '50000',
     },
   ],
 };

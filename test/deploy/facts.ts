@@ -17,6 +17,12 @@ export function configDefaultMs(tree: VirtualTree, name: string): number {
   return Number(match[1].replaceAll('_', ''));
 }
 
+/** A variable's value in .env.example (the default the server uses when it is unset). */
+export function envExampleValue(tree: VirtualTree, name: string): string | undefined {
+  const match = new RegExp(`^#?\\s*${name}=(.*)$`, 'm').exec(tree.get('.env.example') ?? '');
+  return match?.[1];
+}
+
 /** Every variable .env.example documents (live or commented out): what the server reads. */
 export function documentedEnv(tree: VirtualTree): Set<string> {
   const names = new Set<string>();

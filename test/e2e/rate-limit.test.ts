@@ -164,6 +164,44 @@ describe('rate limits, memory store', () => {
       expect(typeof r.body.requestId).toBe('string');
     }
   });
+
+  test('50 wrong API keys from one address: 401 up to the edge limit, then 429 before authentication', async () => {
+    const server = await boot(project, { EDGE_RATE_LIMIT_PER_MINUTE: '10' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      statuses.push((await callTool(server, { authorization: `Bearer mcp_wrong${i}` })).status);
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses.slice(10)).toEqual(Array(40).fill(429));
+    // One log line per rejected key up to the limit, then one sampled line for the lock-out.
+    expect(server.output().match(/"msg":"auth rejected"/g)).toHaveLength(10);
+    expect(server.output().match(/refused before authentication/g)).toHaveLength(1);
+  });
+
+  test('JSON-RPC batches: refused under 2025-06-18, and every message counted under 2025-03-26', async () => {
+    const server = await boot(project, { EDGE_RATE_LIMIT_PER_MINUTE: '5' });
+    const batch = (n: number, version: string) =>
+      fetch(new URL('/mcp', server.url), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': version,
+          authorization: `Bearer ${KEY}`,
+        },
+        body: JSON.stringify(
+          Array.from({ length: n }, (_, id) => ({ jsonrpc: '2.0', id, method: 'tools/list', params: {} })),
+        ),
+      });
+    const refused = await batch(100, '2025-06-18');
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ id: null, error: { code: -32600 } });
+    // A limit of 5 per minute: the refused request counted 1, two batches of 2 use up the other 4, and
+    // 100 calls in one request do not run.
+    expect((await batch(2, '2025-03-26')).status).toBe(200);
+    expect((await batch(2, '2025-03-26')).status).toBe(200);
+    expect((await batch(100, '2025-03-26')).status).toBe(429);
+  });
 });
 
 describe('rate limits, Redis store', () => {

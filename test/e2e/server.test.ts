@@ -1,4 +1,7 @@
+import { once } from 'node:events';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -110,6 +113,44 @@ describe('the generated server, --transport both --auth none --rate-limit none',
     const big = await post({}, JSON.stringify({ pad: 'x'.repeat(2_000_000) }));
     expect(big.status).toBe(413);
     expect(JSON.parse(big.body)).toMatchObject({ error: 'PAYLOAD_TOO_LARGE', retryable: false });
+  });
+
+  test('an idle-socket flood from one peer is capped, and /healthz keeps answering within 1 s', async () => {
+    // Issue 12: ~1,100 idle sockets from one peer used to make /healthz unreachable. The flood comes from
+    // 127.0.0.2 (Linux routes all of 127/8 to loopback) so the probe from 127.0.0.1 is another peer.
+    const capped = await bootServer(project.dir, { ...env(), MAX_CONNECTIONS_PER_IP: '50' });
+    const sockets: Socket[] = [];
+    let closedByServer = 0;
+    const openOne = () =>
+      new Promise<void>((resolve) => {
+        const socket = connect({ port: capped.port, host: '127.0.0.1', localAddress: '127.0.0.2' });
+        sockets.push(socket);
+        socket.on('error', () => {});
+        socket.once('close', () => {
+          closedByServer += 1;
+        });
+        socket.once('connect', () => resolve());
+        socket.once('close', () => resolve());
+      });
+    const healthz = new URL('/healthz', capped.url);
+    const probe = async () => (await fetch(healthz, { signal: AbortSignal.timeout(1_000) })).status;
+    try {
+      const probes: number[] = [];
+      for (let wave = 0; wave < 6; wave++) {
+        const flood = Promise.all(Array.from({ length: 50 }, openOne));
+        probes.push(await probe());
+        await flood;
+      }
+      await sleep(200);
+      probes.push(await probe());
+      expect(probes).toEqual(Array(7).fill(200));
+      // 300 sockets against a cap of 50: the server closed the other 250 on arrival.
+      expect(closedByServer).toBe(250);
+      expect(capped.output()).toMatch(/connections refused/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await capped.stop();
+    }
   });
 
   test('passes the official conformance scenarios that apply to any server', async () => {

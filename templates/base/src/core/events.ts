@@ -21,8 +21,13 @@ export interface AppEvents {
   /** One per HTTP request, after the response finished. */
   'http.request': [{ route: string; method: string; status: number; durationMs: number }];
   'auth.rejected': [{ status: number; reason: string }];
-  'limit.rejected': [{ kind: 'tool' | 'budget' | 'edge'; tool?: string }];
+  /** `auth`: a peer over its failed authentications, refused before authentication. */
+  'limit.rejected': [{ kind: 'tool' | 'budget' | 'edge' | 'auth'; tool?: string }];
+  /** A bounded in-memory map forgot its least recently used entry to stay under its size. */
+  'store.evicted': [{ store: string }];
   'dependency.health': [{ name: string; ok: boolean }];
+  /** A socket closed on arrival: its peer holds too many (`per-peer`) or the server is full (`total`). */
+  'connection.refused': [{ reason: 'per-peer' | 'total' }];
 }
 
 export class AppEventBus extends EventEmitter<AppEvents> {}

@@ -45,6 +45,11 @@ export interface FeatureRuntime {
   beforeAuth?: HttpMiddleware[];
   /** HTTP middleware on /mcp, run after authentication, with the principal in the request context. */
   afterAuth?: HttpMiddleware[];
+  /**
+   * Asked when a request's body is a JSON-RPC batch its protocol version allows (2025-03-26 only), with how
+   * many messages it carries beyond the first: a limit that counts requests counts every message.
+   */
+  batchGuards?: BatchGuard[];
   /** Extra HTTP endpoints (e.g. /metrics, /.well-known/oauth-protected-resource/mcp). Not behind MCP auth. */
   routes?: Route[];
   /** Wraps every tool call, outermost first in feature order (limits, budgets, tracing, metrics). */
@@ -70,6 +75,7 @@ export interface ServerParts {
   authenticator?: Authenticator;
   beforeAuth: HttpMiddleware[];
   afterAuth: HttpMiddleware[];
+  batchGuards: BatchGuard[];
   routes: Route[];
   readiness: ReadinessCheck[];
   /** Readiness (dependency checks + draining) for /readyz. */
@@ -103,6 +109,9 @@ export type HttpMiddleware = (
   res: ServerResponse,
   next: () => Promise<void>,
 ) => Promise<void>;
+
+/** Returns the refusal to answer the whole batch with, or undefined to let it through. */
+export type BatchGuard = (extraMessages: number) => Promise<ErrorEnvelope | undefined>;
 
 export interface Route {
   method: 'GET' | 'POST';

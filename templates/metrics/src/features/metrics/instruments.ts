@@ -76,7 +76,7 @@ export function instrument(
   });
   const rateLimited = new Counter({
     name: 'mcp_rate_limit_rejections_total',
-    help: 'Calls refused by a rate limit: scope "tool" (per principal and tool) or "edge" (before auth, per IP).',
+    help: 'Refused by a rate limit: scope "tool" (per caller and tool), "edge" (HTTP requests per caller) or "auth" (failed authentications per address, refused before auth).',
     labelNames: ['scope', 'tool'],
     registers,
   });
@@ -92,6 +92,21 @@ export function instrument(
     labelNames: ['dependency'],
     registers,
   });
+
+  const connectionsRefused = new Counter({
+    name: 'mcp_connections_refused_total',
+    help: 'Sockets closed on arrival: "per-peer" (MAX_CONNECTIONS_PER_IP) or "total" (MAX_CONNECTIONS).',
+    labelNames: ['reason'],
+    registers,
+  });
+
+  const evictions = new Counter({
+    name: 'mcp_store_evictions_total',
+    help: 'Entries a bounded in-memory store forgot to stay under its size (e.g. RATE_LIMIT_MAX_KEYS).',
+    labelNames: ['store'],
+    registers,
+  });
+  const store = new BoundedLabel(20);
 
   // Series that exist from the first scrape, so rate() and absent() work before the first call.
   for (const name of options.tools) {
@@ -122,12 +137,16 @@ export function instrument(
   };
   const onDependencyHealth = (e: Payload<'dependency.health'>) =>
     dependencyUp.set({ dependency: dependency.value(e.name) }, e.ok ? 1 : 0);
+  const onConnectionRefused = (e: Payload<'connection.refused'>) => connectionsRefused.inc({ reason: e.reason });
+  const onStoreEvicted = (e: Payload<'store.evicted'>) => evictions.inc({ store: store.value(e.store) });
 
   events.on('tool.call', onToolCall);
   events.on('http.request', onHttpRequest);
   events.on('auth.rejected', onAuthRejected);
   events.on('limit.rejected', onLimitRejected);
   events.on('dependency.health', onDependencyHealth);
+  events.on('connection.refused', onConnectionRefused);
+  events.on('store.evicted', onStoreEvicted);
 
   const inFlight: ToolMiddleware = async (call, next) => {
     const labels = { tool: tool.value(call.name) };
@@ -147,6 +166,8 @@ export function instrument(
       events.off('auth.rejected', onAuthRejected);
       events.off('limit.rejected', onLimitRejected);
       events.off('dependency.health', onDependencyHealth);
+      events.off('connection.refused', onConnectionRefused);
+      events.off('store.evicted', onStoreEvicted);
     },
   };
 }

@@ -21,6 +21,7 @@ export const limitsEnv = z.object({
   CALL_BUDGET_WINDOW_SECONDS: positiveInt(3600, 'a number of seconds (at least 1)'),
   CALLER_BUDGET: calls(10_000),
   EDGE_RATE_LIMIT_PER_MINUTE: calls(600),
+  RATE_LIMIT_MAX_KEYS: positiveInt(50_000, 'a number of keys (at least 1)'),
 });
 
 export type LimitsEnv = z.output<typeof limitsEnv>;

@@ -6,40 +6,85 @@ interface HitLog {
   windowMs: number;
 }
 
+export interface MemoryStoreOptions {
+  /**
+   * Most keys held at once. Keys are chosen partly by callers (run IDs, anonymous addresses), so without a
+   * bound memory grows with whatever they send; past it the least recently hit key is forgotten.
+   */
+  maxKeys?: number;
+  /** Called for every key forgotten to stay under `maxKeys` (a metric, a sampled log line). */
+  onEvict?: (key: string) => void;
+}
+
 const SWEEP_INTERVAL_MS = 60_000;
+export const DEFAULT_MAX_KEYS = 50_000;
 
 /**
  * Sliding-window log in process memory: the exact twin of the Redis script (a hit `windowMs` old has left the
  * window; a refusal waits until the oldest hit leaves). `hit` does all its work synchronously, which is what
  * makes it atomic within one process. Counts are per process: several replicas need the Redis store.
+ * Bounded: the map is kept in least-recently-hit order and the oldest key goes first when it is full.
+ * Forgetting a key forgets its hits, so an evicted caller starts afresh; that is the price of a bound, and
+ * why evictions are counted and logged.
  */
 export class MemoryRateLimitStore implements RateLimitStore {
   readonly #logs = new Map<string, HitLog>();
   readonly #now: () => number;
   readonly #sweeper: NodeJS.Timeout;
+  readonly #maxKeys: number;
+  readonly #onEvict: (key: string) => void;
 
   /** `now` is injectable so tests can place hits at exact instants; it must never go backwards. */
-  constructor(now: () => number = () => performance.now()) {
+  constructor(now: () => number = () => performance.now(), options: MemoryStoreOptions = {}) {
     this.#now = now;
-    // Keys nobody hits again would otherwise stay forever (one per principal, IP, run).
+    this.#maxKeys = Math.max(1, options.maxKeys ?? DEFAULT_MAX_KEYS);
+    this.#onEvict = options.onEvict ?? (() => {});
+    // Keys nobody hits again would otherwise stay until evicted (one per principal, IP, run).
     this.#sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
   }
 
   async hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
-    const now = this.#now();
     let log = this.#logs.get(key);
     if (log === undefined) {
+      this.#makeRoom();
       log = { hits: [], windowMs };
-      this.#logs.set(key, log);
+    } else {
+      // Re-inserting moves the key to the end: the map's order is least recently hit first.
+      this.#logs.delete(key);
     }
+    this.#logs.set(key, log);
     log.windowMs = windowMs;
-    dropExpired(log.hits, now - windowMs);
-    if (log.hits.length < limit) {
-      log.hits.push(now);
-      return { allowed: true, remaining: limit - log.hits.length, retryAfterMs: 0 };
+    const decision = this.#decide(log, limit, windowMs);
+    if (decision.allowed) {
+      log.hits.push(this.#now());
+      decision.remaining -= 1;
     }
+    return decision;
+  }
+
+  /** What `hit` would decide, without recording a hit (for checks that count something else, e.g. failures). */
+  peek(key: string, limit: number, windowMs: number): RateLimitDecision {
+    const log = this.#logs.get(key);
+    if (log === undefined) return { allowed: limit > 0, remaining: limit, retryAfterMs: 0 };
+    return this.#decide(log, limit, windowMs);
+  }
+
+  #decide(log: HitLog, limit: number, windowMs: number): RateLimitDecision {
+    const now = this.#now();
+    dropExpired(log.hits, now - windowMs);
+    if (log.hits.length < limit)
+      return { allowed: true, remaining: limit - log.hits.length, retryAfterMs: 0 };
     const oldest = log.hits[0] ?? now;
     return { allowed: false, remaining: 0, retryAfterMs: oldest + windowMs - now };
+  }
+
+  #makeRoom(): void {
+    while (this.#logs.size >= this.#maxKeys) {
+      const oldest = this.#logs.keys().next();
+      if (oldest.done) return;
+      this.#logs.delete(oldest.value);
+      this.#onEvict(oldest.value);
+    }
   }
 
   /** Forgets keys whose every hit has left the window. Runs every minute; callable directly. */

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryRateLimitStore } from '../../../src/features/rate-limit/memory-store.js';
+import {
+  DEFAULT_MAX_KEYS,
+  MemoryRateLimitStore,
+  type MemoryStoreOptions,
+} from '../../../src/features/rate-limit/memory-store.js';
 
 /** A clock the test moves by hand, so every hit lands at an exact instant. */
 function manualClock() {
@@ -9,8 +13,8 @@ function manualClock() {
 
 describe('MemoryRateLimitStore', () => {
   const stores: MemoryRateLimitStore[] = [];
-  const storeWith = (now?: () => number) => {
-    const store = new MemoryRateLimitStore(now);
+  const storeWith = (now?: () => number, options?: MemoryStoreOptions) => {
+    const store = new MemoryRateLimitStore(now, options);
     stores.push(store);
     return store;
   };
@@ -77,5 +81,35 @@ describe('MemoryRateLimitStore', () => {
     clock.set(10_000);
     store.sweep();
     expect(store.size).toBe(0);
+  });
+
+  it('stays bounded under 100,000 distinct run ids, and says what it forgot', async () => {
+    const evicted: string[] = [];
+    const store = storeWith(undefined, { onEvict: (key) => evicted.push(key) });
+    for (let i = 0; i < 100_000; i++) await store.hit(`budget:run:api-key:alice:run-${i}`, 1000, 3_600_000);
+    expect(store.size).toBe(DEFAULT_MAX_KEYS);
+    expect(evicted).toHaveLength(100_000 - DEFAULT_MAX_KEYS);
+    expect(evicted[0]).toBe('budget:run:api-key:alice:run-0');
+  });
+
+  it('forgets the least recently hit key first, so an active caller keeps its count', async () => {
+    const store = storeWith(undefined, { maxKeys: 3 });
+    await store.hit('active', 2, 60_000);
+    await store.hit('idle-1', 2, 60_000);
+    await store.hit('idle-2', 2, 60_000);
+    await store.hit('active', 2, 60_000);
+    await store.hit('new', 2, 60_000); // the store is full: idle-1 goes
+    expect(store.size).toBe(3);
+    expect((await store.hit('active', 2, 60_000)).allowed).toBe(false);
+    expect(store.peek('idle-1', 2, 60_000).remaining).toBe(2);
+  });
+
+  it('peek decides like hit without recording', async () => {
+    const store = storeWith();
+    await store.hit('k', 2, 60_000);
+    expect(store.peek('k', 2, 60_000)).toMatchObject({ allowed: true, remaining: 1 });
+    expect(store.peek('k', 2, 60_000)).toMatchObject({ allowed: true, remaining: 1 });
+    await store.hit('k', 2, 60_000);
+    expect(store.peek('k', 2, 60_000).allowed).toBe(false);
   });
 });

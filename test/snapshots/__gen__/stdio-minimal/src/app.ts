@@ -133,6 +133,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     authenticator: authenticators[0],
     beforeAuth: runtimes.flatMap((r) => r.beforeAuth ?? []),
     afterAuth: runtimes.flatMap((r) => r.afterAuth ?? []),
+    batchGuards: runtimes.flatMap((r) => r.batchGuards ?? []),
     routes: runtimes.flatMap((r) => r.routes ?? []),
     readiness,
     health,

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { FeatureModule } from '../../src/core/feature.js';
@@ -30,6 +31,23 @@ beforeAll(async () => {
   );
 });
 afterAll(() => server.stop());
+
+/** Header lines from name, value pairs; a raw socket, because node:http will not send a header twice. */
+const pairs = (list: string[]) =>
+  list.flatMap((item, i) => (i % 2 === 0 ? [`${item}: ${list[i + 1]}\r\n`] : [])).join('');
+
+function raw(text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(server.url.port), server.url.hostname);
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString();
+    });
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+    socket.end(text);
+  });
+}
 
 interface Answer {
   status: number;
@@ -141,6 +159,25 @@ describe('HTTP edge', () => {
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('answers 400 to a repeated Host or Authorization header, and to a Host with user info', async () => {
+    for (const headers of [
+      ['Host', 'localhost', 'Host', '127.0.0.1'],
+      ['Host', '127.0.0.1', 'Authorization', 'Bearer a', 'Authorization', 'Bearer b'],
+      ['Host', 'x@127.0.0.1'],
+    ]) {
+      const answer = await raw(`POST /mcp HTTP/1.1\r\n${pairs(headers)}Content-Length: 2\r\n\r\n{}`);
+      expect(answer, headers.join(' ')).toMatch(/^HTTP\/1\.1 400 /);
+      expect(answer).toContain('"error":"INVALID_ARGUMENT"');
+    }
+  });
+
+  it('answers 405 with Allow to methods /mcp does not serve, such as TRACE', async () => {
+    const response = await send('/mcp', { method: 'TRACE' });
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('GET, POST, DELETE, OPTIONS');
+    expect(response.body).toMatchObject({ error: 'INVALID_ARGUMENT' });
+  });
+
   it('answers unknown paths with the NOT_FOUND envelope', async () => {
     const response = await send('/nope');
     expect(response.status).toBe(404);
@@ -160,8 +197,12 @@ describe('HTTP edge', () => {
     expect(notReady.body).toMatchObject({
       error: 'UNAVAILABLE',
       message: expect.stringContaining('flaky-db'),
-      checks: { 'flaky-db': { ok: false, detail: 'connection refused' } },
+      checks: { 'flaky-db': { ok: false } },
     });
+    // The detail is for the operator, not for whoever asks: it is in the log, not in the answer.
+    expect(JSON.stringify(notReady.body)).not.toContain('connection refused');
+    const logged = server.logs.find((line) => /readiness: a dependency check/.test(String(line.msg)));
+    expect(JSON.stringify(logged?.checks)).toContain('connection refused');
     dependency.up = true;
   });
 

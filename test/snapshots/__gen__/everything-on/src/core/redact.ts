@@ -1,19 +1,67 @@
 /**
  * Tool arguments in a log line: enough to answer "what did the agent ask for", never a secret, never a
- * megabyte. Keys that name secrets are masked whatever their value; long strings, big arrays and deep
- * nesting are cut with a note saying how much was left out.
+ * megabyte. Keys that name secrets are masked whatever their value; `Bearer …` values are masked wherever
+ * they appear; long strings, big arrays and deep nesting are cut with a note saying how much was left out.
+ *
+ * A key names a secret when one of its words does: `apiKey`, `x-api-key`, `db_password`, `pinCode`,
+ * `sentryDsn`. Words, not substrings, so `keyword`, `monkey`, `shipping` or `author` stay readable.
  */
-const SECRET_KEY =
-  /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential|private[-_]?key|session/i;
+const SECRET_WORDS = new Set([
+  'auth',
+  'authorization',
+  'bearer',
+  'cookie',
+  'cookies',
+  'credential',
+  'credentials',
+  'dsn',
+  'jwt',
+  'key',
+  'keys',
+  'apikey',
+  'otp',
+  'pass',
+  'passcode',
+  'passphrase',
+  'passwd',
+  'password',
+  'passwords',
+  'pin',
+  'pwd',
+  'secret',
+  'secrets',
+  'session',
+  'sig',
+  'signature',
+  'token',
+  'tokens',
+]);
+const BEARER_VALUE = /\b(bearer)\s+[\w.~+/-]+=*/gi;
 const MAX_STRING = 200;
 const MAX_ITEMS = 20;
 const MAX_DEPTH = 4;
 
+/** `apiKey`, `API_KEY`, `x-api-key`, `db.password` → their lower-case words, plus the whole key run together. */
+function keyWords(key: string): string[] {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== '');
+  return [...words, words.join('')];
+}
+
+export function isSecretKey(key: string): boolean {
+  return keyWords(key).some((word) => SECRET_WORDS.has(word));
+}
+
 export function redactArgs(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') {
-    return value.length > MAX_STRING
-      ? `${value.slice(0, MAX_STRING)}…(+${value.length - MAX_STRING} chars)`
-      : value;
+    const masked = value.replace(BEARER_VALUE, '$1 [REDACTED]');
+    return masked.length > MAX_STRING
+      ? `${masked.slice(0, MAX_STRING)}…(+${masked.length - MAX_STRING} chars)`
+      : masked;
   }
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return Array.isArray(value) ? `[array(${value.length})]` : '[object]';
@@ -24,7 +72,7 @@ export function redactArgs(value: unknown, depth = 0): unknown {
   }
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = SECRET_KEY.test(key) ? '[REDACTED]' : redactArgs(item, depth + 1);
+    out[key] = isSecretKey(key) ? '[REDACTED]' : redactArgs(item, depth + 1);
   }
   return out;
 }

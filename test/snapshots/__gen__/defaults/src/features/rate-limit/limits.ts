@@ -1,5 +1,7 @@
 import type { App, FeatureRuntime } from '../../core/feature.js';
 import type { RateLimitStore } from '../../core/rate-limit.js';
+import { SampledLog } from '../../core/sampled-log.js';
+import { authFailureLimit } from './auth-failures.js';
 import { edgeLimit } from './edge-limit.js';
 import type { LimitsEnv } from './env.js';
 import { MemoryRateLimitStore } from './memory-store.js';
@@ -11,7 +13,7 @@ import { toolLimits } from './tool-limits.js';
  * runtime — so switching backend swaps one folder and one line of `features.generated.ts`.
  */
 export function createLimits(store: RateLimitStore, env: LimitsEnv, app: App): FeatureRuntime {
-  const edgeStore = new MemoryRateLimitStore();
+  const edgeStore = memoryStore('edge', env, app);
   const runtime: FeatureRuntime = {
     toolMiddleware: [
       toolLimits(
@@ -30,7 +32,25 @@ export function createLimits(store: RateLimitStore, env: LimitsEnv, app: App): F
     },
   };
   if (env.EDGE_RATE_LIMIT_PER_MINUTE > 0) {
-    runtime.afterAuth = [edgeLimit(edgeStore, env.EDGE_RATE_LIMIT_PER_MINUTE, app.events)];
+    runtime.beforeAuth = [authFailureLimit(edgeStore, env.EDGE_RATE_LIMIT_PER_MINUTE, app)];
+    const edge = edgeLimit(edgeStore, env.EDGE_RATE_LIMIT_PER_MINUTE, app.events);
+    runtime.afterAuth = [edge.middleware];
+    runtime.batchGuards = [edge.batchGuard];
   }
   return runtime;
+}
+
+/** A memory store of at most RATE_LIMIT_MAX_KEYS keys that says when it forgets one: an event and a sampled warning. */
+export function memoryStore(name: string, env: LimitsEnv, app: App): MemoryRateLimitStore {
+  const evictions = new SampledLog(
+    app.logger,
+    `rate-limit store "${name}" is full (RATE_LIMIT_MAX_KEYS=${env.RATE_LIMIT_MAX_KEYS}): forgetting the least recently used keys`,
+  );
+  return new MemoryRateLimitStore(undefined, {
+    maxKeys: env.RATE_LIMIT_MAX_KEYS,
+    onEvict: () => {
+      app.events.emit('store.evicted', { store: `rate-limit-${name}` });
+      evictions.note('evicted');
+    },
+  });
 }

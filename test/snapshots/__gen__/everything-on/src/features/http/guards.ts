@@ -32,6 +32,30 @@ export function createGuards(config: HttpConfig) {
   };
 }
 
+/** host, IPv4 or [IPv6], and an optional port: what RFC 9112 §3.2 allows in Host (no user info, no path). */
+const HOST_SYNTAX = /^(?:\[[\da-f:.]+\]|[\w.~%-]+)(?::\d{1,5})?$/i;
+/** Headers a request may carry once: two of them means a proxy and this server may read different ones. */
+const SINGLE_HEADERS = ['host', 'authorization'];
+
+/**
+ * Requests no server may answer normally (RFC 9112 §3.2: a Host header that is repeated or malformed is a
+ * 400), for every path. Returns the problem in words, or undefined.
+ */
+export function malformedRequest(req: IncomingMessage): string | undefined {
+  for (const name of SINGLE_HEADERS) {
+    const count = req.headersDistinct[name]?.length ?? 0;
+    if (count > 1) return `The request carries ${count} ${name} headers; send exactly one.`;
+  }
+  const host = req.headers.host;
+  if (host !== undefined && !HOST_SYNTAX.test(host)) {
+    return 'The Host header is not a host name or address with an optional port.';
+  }
+  return undefined;
+}
+
+/** What /mcp answers; anything else (TRACE, PUT, …) is 405 with this list in Allow. */
+export const MCP_METHODS = ['GET', 'POST', 'DELETE', 'OPTIONS'];
+
 /** A client-chosen ID is echoed into logs and headers, so only short, plain ones are honoured. */
 export function headerId(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' && /^[\w.:@/-]{1,128}$/.test(value) ? value : undefined;

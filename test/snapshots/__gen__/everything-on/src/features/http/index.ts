@@ -1,8 +1,18 @@
 import { z } from 'zod';
-import { bytes, list, port } from '../../core/env.js';
+import { bytes, list, milliseconds, port } from '../../core/env.js';
 import type { FeatureModule } from '../../core/feature.js';
 import { LOOPBACK_HOSTS } from './guards.js';
 import { startHttpServer } from './server.js';
+
+/** A count of sockets (digits only); 0 is allowed where it turns the cap off. */
+const connections = (fallback: number, expected: string) =>
+  z
+    .string()
+    .regex(/^\d+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(1_000_000))
+    .default(fallback)
+    .describe(expected);
 
 const env = z
   .object({
@@ -13,6 +23,14 @@ const env = z
       'comma-separated host names of browser origins allowed to call, e.g. app.example.com',
     ),
     MAX_BODY_BYTES: bytes(1_048_576),
+    MAX_CONNECTIONS: connections(4096, 'open connections in total; keep it below the open-file limit'),
+    MAX_CONNECTIONS_PER_IP: connections(
+      256,
+      'open connections per client address (IPv6: per /64); 0 turns the cap off',
+    ),
+    HEADERS_TIMEOUT_MS: milliseconds(15_000),
+    REQUEST_TIMEOUT_MS: milliseconds(30_000),
+    KEEP_ALIVE_TIMEOUT_MS: milliseconds(65_000),
   })
   .superRefine((value, ctx) => {
     // Beyond loopback, only an explicit list of host names defeats DNS rebinding; there is no safe default.
@@ -21,6 +39,14 @@ const env = z
         code: 'custom',
         path: ['ALLOWED_HOSTS'],
         message: `required when HOST=${value.HOST} (beyond loopback): list the host names clients use to reach this server, e.g. ALLOWED_HOSTS=mcp.example.com`,
+      });
+    }
+    // Node refuses a request deadline shorter than the header deadline (the headers are part of the request).
+    if (value.REQUEST_TIMEOUT_MS !== 0 && value.REQUEST_TIMEOUT_MS < value.HEADERS_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REQUEST_TIMEOUT_MS'],
+        message: `must be at least HEADERS_TIMEOUT_MS (${value.HEADERS_TIMEOUT_MS}), or 0 for no request deadline`,
       });
     }
   });

@@ -4,9 +4,10 @@ import type { NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import { currentRequest, type RequestContext, requestContext } from '../../core/context.js';
 import { envelope } from '../../core/errors.js';
 import type { App, HttpMiddleware, Route, ServerParts } from '../../core/feature.js';
-import { sendEnvelope } from '../../core/http-response.js';
+import { sendEnvelope, sendJson } from '../../core/http-response.js';
 import { ANONYMOUS } from '../../core/principal.js';
-import { answerCors, createGuards, headerId } from './guards.js';
+import { batchRefusal, inspectBatch } from './batches.js';
+import { answerCors, createGuards, headerId, MCP_METHODS, malformedRequest } from './guards.js';
 import type { HttpConfig } from './index.js';
 import { healthRoutes } from './routes.js';
 
@@ -35,7 +36,7 @@ function compose(
 /**
  * One request through the server: IDs → health and feature routes (outside Host validation and auth: probes
  * address pods by IP) → Host/Origin validation → CORS for allowed origins → beforeAuth → authenticator →
- * afterAuth → body limit → MCP.
+ * afterAuth → body limit → JSON-RPC batch rules → MCP.
  * Everything runs inside one request context, so every log line and envelope carries the same IDs.
  */
 export function createPipeline(
@@ -43,7 +44,10 @@ export function createPipeline(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const { config, app, parts, mcp } = options;
   const routes = new Map<string, Route>(
-    [...healthRoutes(parts.health), ...parts.routes].map((route) => [`${route.method} ${route.path}`, route]),
+    [...healthRoutes(parts.health, app.logger), ...parts.routes].map((route) => [
+      `${route.method} ${route.path}`,
+      route,
+    ]),
   );
   const guard = createGuards(config);
 
@@ -61,12 +65,9 @@ export function createPipeline(
   const serveMcp: HttpMiddleware = async (req, res) => {
     const declared = req.headers['content-length'];
     // Node's parser holds the body to its Content-Length, so the declared size is the real one.
-    if (declared !== undefined) {
-      if (Number(declared) > config.MAX_BODY_BYTES) return tooLarge(res);
-      return mcp(req, res);
-    }
+    if (declared !== undefined && Number(declared) > config.MAX_BODY_BYTES) return tooLarge(res);
     if (req.method !== 'POST') return mcp(req, res);
-    // A chunked body announces no size: read it under the limit, then hand the SDK the bytes.
+    // Read the body under the limit (a chunked one announces no size), then hand the SDK the bytes.
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -75,6 +76,20 @@ export function createPipeline(
       chunks.push(chunk);
     }
     const body = Buffer.concat(chunks);
+    const batch = inspectBatch(body, req.headers['mcp-protocol-version']);
+    if (batch.batch && !batch.allowed) {
+      app.logger.info(
+        { version: batch.version },
+        'JSON-RPC batch refused: not part of this protocol version',
+      );
+      return sendJson(res, 400, batchRefusal(batch.version));
+    }
+    if (batch.batch && batch.messages > 1) {
+      for (const guard of parts.batchGuards) {
+        const refusal = await guard(batch.messages - 1);
+        if (refusal !== undefined) return sendEnvelope(res, refusal);
+      }
+    }
     return mcp(
       {
         method: req.method,
@@ -97,10 +112,22 @@ export function createPipeline(
   const mcpChain = compose([...parts.beforeAuth, authenticate, ...parts.afterAuth, serveMcp]);
 
   const handle = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const malformed = malformedRequest(req);
+    if (malformed !== undefined) {
+      app.logger.info({ reason: malformed }, 'malformed request refused');
+      return sendEnvelope(res, envelope('INVALID_ARGUMENT', malformed), { headers: { connection: 'close' } });
+    }
     const route = routes.get(`${req.method} ${path}`);
     if (route !== undefined) return route.handle(req, res);
     if (path !== '/mcp') {
       return sendEnvelope(res, envelope('NOT_FOUND', `Nothing is served at ${path}; MCP is served at /mcp.`));
+    }
+    if (!MCP_METHODS.includes(req.method ?? '')) {
+      const message = `${req.method} is not served at /mcp; use ${MCP_METHODS.join(', ')}.`;
+      return sendEnvelope(res, envelope('INVALID_ARGUMENT', message), {
+        status: 405,
+        headers: { allow: MCP_METHODS.join(', ') },
+      });
     }
     const refused = guard(req);
     if (refused !== undefined) {

@@ -6,11 +6,10 @@ import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { StartupError } from '../../config.js';
 import type { App, ServerParts } from '../../core/feature.js';
+import { limitConnections, serverTimeouts } from './connections.js';
 import type { HttpConfig } from './index.js';
 import { createPipeline } from './pipeline.js';
 
-/** Longer than the 60 s idle timeout of common load balancers, so they never reuse a socket we just closed. */
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** After the drain, how long finished responses get to flush before the remaining sockets are cut. */
 const FLUSH_MS = 1_000;
 
@@ -50,6 +49,7 @@ export async function startHttpServer(config: HttpConfig, app: App, parts: Serve
   });
   let accepting = true;
   const server = createServer(
+    serverTimeouts(config),
     createPipeline({
       config,
       app,
@@ -58,8 +58,7 @@ export async function startHttpServer(config: HttpConfig, app: App, parts: Serve
       accepting: () => accepting,
     }),
   );
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  limitConnections(server, config, app.logger, app.events);
 
   server.listen(config.PORT, config.HOST);
   try {

@@ -1,12 +1,15 @@
+import { peerOf } from '../../core/peer.js';
 import type { Principal } from '../../core/principal.js';
 
 /**
  * Whose quota a request counts against. Authenticated callers are their principal; anonymous HTTP callers
- * (auth none) all share one principal, so they are told apart by IP instead. That is only as good as the
- * address the server sees: behind a proxy, anonymous callers share the proxy's address (and its limits).
+ * (auth none) all share one principal, so they are told apart by peer instead (IPv4 address, IPv6 /64: see
+ * core/peer.ts). That is only as good as the address the server sees: behind a proxy, anonymous callers share
+ * the proxy's address (and its limits).
  */
 export function subjectOf(principal: Principal, clientIp: string | undefined): string {
-  if (principal.source === 'anonymous' && clientIp !== undefined) return `ip:${clientIp}`;
+  const peer = peerOf(clientIp);
+  if (principal.source === 'anonymous' && peer !== undefined) return `ip:${peer}`;
   return `${principal.source}:${principal.id}`;
 }
 
