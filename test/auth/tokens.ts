@@ -46,8 +46,7 @@ export const nowSeconds = () => Math.floor(Date.now() / 1000);
 /** A compact JWS: RS256/ES256 with a key pair, HS256 with a secret, or `none` (unsigned). */
 export function jwt(
   payload: Record<string, unknown>,
-  key:
-    /** `typ` defaults to `at+jwt`, an RFC 9068 access token (what a JWKS-mode server accepts). */
+  key: /** `typ` defaults to `at+jwt`, an RFC 9068 access token (what a JWKS-mode server accepts). */
     | { kind: 'pair'; key: SigningKey; kid?: string; typ?: string }
     | { kind: 'hs256'; secret: string | Buffer }
     | { kind: 'none' },
