@@ -60,7 +60,8 @@ async function boot(dir, env) {
 // Tokens and keys, from node:crypto: an implementation independent of the server's (jose).
 const b64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 function jwt(payload, alg, key, kid) {
-  const input = `${b64url({ alg, typ: 'JWT', ...(kid && { kid }) })}.${b64url(payload)}`;
+  // at+jwt: an RFC 9068 access token, the only type a JWKS-mode server accepts by default.
+  const input = `${b64url({ alg, typ: 'at+jwt', ...(kid && { kid }) })}.${b64url(payload)}`;
   const signature =
     alg === 'HS256'
       ? createHmac('sha256', key).update(input).digest()

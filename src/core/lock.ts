@@ -4,6 +4,7 @@ import type { Answers } from './answers.js';
 import { classify } from './classes.js';
 import { UsageError } from './errors.js';
 import type { FileClass } from './feature.js';
+import { printable } from './printable.js';
 import { sha256, type VirtualTree } from './tree.js';
 import { parseAnswers } from './validate.js';
 import { GENERATOR } from './version.js';
@@ -52,7 +53,9 @@ export function parseLock(text: string, where = LOCK_FILE): Lock {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${where} is not valid JSON (${(error as Error).message}); restore it from git`);
+    throw new UsageError(
+      `${where} is not valid JSON (${printable((error as Error).message)}); restore it from git`,
+    );
   }
   const lock = raw as Partial<Lock> | null;
   if (typeof lock !== 'object' || lock === null) throw new UsageError(`${where} is not a JSON object`);
@@ -65,7 +68,7 @@ export function parseLock(text: string, where = LOCK_FILE): Lock {
     throw new UsageError(`${where}: "files" is missing`);
   for (const [path, entry] of Object.entries(lock.files)) {
     if (!FILE_CLASSES.includes(entry?.class) || !/^[0-9a-f]{64}$/.test(entry?.sha256 ?? '')) {
-      throw new UsageError(`${where}: files["${path}"] needs a class and a sha256`);
+      throw new UsageError(`${where}: files["${printable(path)}"] needs a class and a sha256`);
     }
   }
   return { generator: { name: gen.name, version: gen.version }, answers, files: lock.files };

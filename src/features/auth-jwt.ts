@@ -55,9 +55,27 @@ export const authJwt: FeatureManifest = {
     },
     {
       name: 'JWT_JWKS_COOLDOWN_MS',
-      description: 'Least time between two JWKS fetches triggered by unknown key ids.',
+      description:
+        'Least time between two JWKS fetches, whatever their outcome (unknown key ids, stale keys, /readyz);\n' +
+        'failed fetches back off exponentially from it (up to 5 minutes), honouring Retry-After.',
       example: '30000',
       default: '30000',
+    },
+    {
+      name: 'JWT_JWKS_MAX_AGE_MS',
+      description:
+        'After this long the keys are refreshed in the background; until a refresh succeeds the keys held keep\n' +
+        'verifying, so an identity provider outage does not refuse tokens signed by a key we already have.',
+      example: '600000',
+      default: '600000',
+    },
+    {
+      name: 'JWT_TOKEN_TYPES',
+      description:
+        'Accepted JWT `typ` values. Default with JWT_JWKS_URL: at+jwt (RFC 9068 access tokens; keeps ID tokens\n' +
+        'signed with the same keys out). Providers that mint access tokens as typ JWT (Entra ID, Keycloak): at+jwt,JWT;\n' +
+        'without any typ (Cognito): any. Default with JWT_SECRET: any.',
+      example: 'at+jwt',
     },
   ],
   module: { from: './features/auth-jwt/index.js', export: 'authJwt' },

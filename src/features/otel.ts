@@ -14,6 +14,7 @@ export const otel: FeatureManifest = {
   enabled: (a) => a.otel,
   dependencies: {
     '@opentelemetry/api': '~1.9.0',
+    '@opentelemetry/core': '~2.12.0',
     '@opentelemetry/exporter-trace-otlp-http': '~0.223.1',
     '@opentelemetry/instrumentation': '~0.223.0',
     '@opentelemetry/instrumentation-http': '~0.223.0',

@@ -1,6 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import kleur from 'kleur';
 import { plural } from '../core/plural.js';
+import { printable } from '../core/printable.js';
 import type { Change, ChangeKind, Note, Plan } from './plan.js';
 import { bookkeepingSummary } from './summary.js';
 
@@ -18,18 +19,22 @@ const LABEL: Record<ChangeKind, string> = {
 };
 
 function describe(change: Change): string {
-  const line = `  ${LABEL[change.kind]} ${change.path}`;
+  const line = `  ${LABEL[change.kind]} ${printable(change.path)}`;
   if (change.kind !== 'conflict') return line;
   // A conflict without markers (a kept file importing a deleted one, a script naming it) is its reason alone.
-  if (!change.conflicts) return `${line} (${change.reason ?? 'see the file'})`;
-  return `${line} (${plural(change.conflicts, 'conflict')}: ${change.reason ?? 'see the markers'})`;
+  if (!change.conflicts) return `${line} (${printable(change.reason ?? 'see the file')})`;
+  return `${line} (${plural(change.conflicts, 'conflict')}: ${printable(change.reason ?? 'see the markers')})`;
 }
 
 /** What was left alone on purpose: kept edits, files not restored, values not overwritten. */
 export function noteLines(notes: readonly Note[]): string[] {
   if (notes.length === 0) return [];
   const lines = notes.map(
-    (note) => `  ${kleur.yellow('KEPT    ')} ${note.path}: ${note.message.replaceAll('\n', '\n      ')}`,
+    (note) =>
+      `  ${kleur.yellow('KEPT    ')} ${printable(note.path)}: ${note.message
+        .split('\n')
+        .map(printable)
+        .join('\n      ')}`,
   );
   return [kleur.dim('Left as you have them:'), ...lines];
 }
@@ -42,8 +47,9 @@ export function planLines(plan: Plan): string[] {
 
 /** A git-style unified diff of one change (a new file diffs against /dev/null, a deleted one to it). */
 export function unifiedDiff(change: Change): string {
-  const before = change.kind === 'create' ? '/dev/null' : `a/${change.path}`;
-  const after = change.kind === 'delete' ? '/dev/null' : `b/${change.path}`;
+  const path = printable(change.path);
+  const before = change.kind === 'create' ? '/dev/null' : `a/${path}`;
+  const after = change.kind === 'delete' ? '/dev/null' : `b/${path}`;
   const patch = createTwoFilesPatch(
     before,
     after,
@@ -64,8 +70,8 @@ export function diffs(plan: Plan): string[] {
   return plan.changes.map((change) => {
     const summary = bookkeepingSummary(change);
     if (summary !== undefined)
-      return `${kleur.bold(`diff ${change.path}`)} ${kleur.dim('(summarised)')}\n  ${summary}`;
-    return `${kleur.bold(`diff ${change.path}`)}\n${unifiedDiff(change)}`;
+      return `${kleur.bold(`diff ${printable(change.path)}`)} ${kleur.dim('(summarised)')}\n  ${summary}`;
+    return `${kleur.bold(`diff ${printable(change.path)}`)}\n${unifiedDiff(change)}`;
   });
 }
 

@@ -1,5 +1,6 @@
 import { LOCK_FILE } from '../core/lock.js';
 import { plural } from '../core/plural.js';
+import { printable } from '../core/printable.js';
 import { ATTRIBUTES_FILE, BASE_FILE, parseBaseSnapshot } from './base.js';
 import type { Change } from './plan.js';
 
@@ -54,7 +55,8 @@ function lockSummary(change: Change): string {
     .map((key) => `${key} ${String(before.answers?.[key] ?? '-')} → ${String(after.answers?.[key] ?? '-')}`);
   if (changed.length > 0) parts.push(`answers ${changed.join(', ')}`);
   parts.push(tally(new Map(Object.entries(before.files ?? {})), new Map(Object.entries(after.files ?? {}))));
-  return parts.join('; ');
+  // The old lock is whatever is on disk: its values are printed escaped.
+  return printable(parts.join('; '));
 }
 
 /** One line for a bookkeeping file's change, or undefined for a project file (which gets a real diff). */

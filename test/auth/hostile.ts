@@ -159,6 +159,13 @@ export function jwtCases(key: SigningKey, iss: string, aud: string): HostileCase
     },
     { name: 'no exp', status: 401, reason: 'claim exp: missing', headers: () => signed({ exp: undefined }) },
     {
+      // RFC 9068 §4: the provider signs ID tokens with the same keys; only access tokens (at+jwt) are accepted.
+      name: 'typ JWT (an ID token, not an access token)',
+      status: 401,
+      reason: 'typ: not an accepted access token type (JWT_TOKEN_TYPES)',
+      headers: () => bearer(jwt(claims(), { kind: 'pair', key, typ: 'JWT' })),
+    },
+    {
       name: 'unknown kid',
       status: 401,
       reason: 'ERR_JWKS_NO_MATCHING_KEY',

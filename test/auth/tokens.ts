@@ -46,14 +46,14 @@ export const nowSeconds = () => Math.floor(Date.now() / 1000);
 /** A compact JWS: RS256/ES256 with a key pair, HS256 with a secret, or `none` (unsigned). */
 export function jwt(
   payload: Record<string, unknown>,
-  key:
-    | { kind: 'pair'; key: SigningKey; kid?: string }
+  key: /** `typ` defaults to `at+jwt`, an RFC 9068 access token (what a JWKS-mode server accepts). */
+    | { kind: 'pair'; key: SigningKey; kid?: string; typ?: string }
     | { kind: 'hs256'; secret: string | Buffer }
     | { kind: 'none' },
 ): string {
   const header =
     key.kind === 'pair'
-      ? { alg: key.key.alg, typ: 'JWT', kid: key.kid ?? key.key.kid }
+      ? { alg: key.key.alg, typ: key.typ ?? 'at+jwt', kid: key.kid ?? key.key.kid }
       : { alg: key.kind === 'hs256' ? 'HS256' : 'none', typ: 'JWT' };
   const input = `${b64url(header)}.${b64url(payload)}`;
   if (key.kind === 'none') return `${input}.`;

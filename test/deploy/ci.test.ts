@@ -59,6 +59,16 @@ describe('generated CI workflow', () => {
     }
   });
 
+  test('every action is pinned to a full commit SHA, with the release it is in a comment', () => {
+    for (const c of matrix()) {
+      const text = c.tree.get(PATH) ?? '';
+      const uses = text.split('\n').filter((line) => /^\s*(- )?uses:/.test(line));
+      expect(uses.length, c.label).toBeGreaterThan(0);
+      for (const line of uses)
+        expect(line, c.label).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    }
+  });
+
   test('with --rate-limit redis the runner installs the redis-server the Redis tests start', () => {
     for (const c of matrix()) {
       const job = workflow(c).jobs.test as Job;

@@ -1,5 +1,6 @@
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 
@@ -16,6 +17,7 @@ const MODELS: readonly ModelClass[] = [
   Secret,
   HorizontalPodAutoscaler,
   PodDisruptionBudget,
+  NetworkPolicy,
 ];
 
 /**

@@ -6,7 +6,14 @@ import { type Case, matrix, SLUG, variants } from './matrix.js';
 import { parseYaml } from './yaml.js';
 
 const DIR = 'deploy/k8s/';
-const RESOURCES = ['configmap.yaml', 'deployment.yaml', 'hpa.yaml', 'pdb.yaml', 'service.yaml'];
+const RESOURCES = [
+  'configmap.yaml',
+  'deployment.yaml',
+  'hpa.yaml',
+  'networkpolicy.yaml',
+  'pdb.yaml',
+  'service.yaml',
+];
 
 // Only the fields these checks read; the schema validation covers the rest.
 interface Probe {
@@ -55,6 +62,7 @@ describe('Kubernetes manifests', () => {
               'deployment.yaml',
               'hpa.yaml',
               'kustomization.yaml',
+              'networkpolicy.yaml',
               'pdb.yaml',
               'service.yaml',
             ]
@@ -106,6 +114,35 @@ describe('Kubernetes manifests', () => {
         kustomization.images.map((image) => image.name),
         c.label,
       ).toEqual(images);
+    }
+  });
+
+  test('the NetworkPolicy selects the pods, opens the MCP port to all and the metrics port only to monitoring', () => {
+    interface Rule {
+      from?: { namespaceSelector: { matchLabels: Record<string, string> } }[];
+      ports: { port: string }[];
+    }
+    for (const c of k8sCases()) {
+      const policy = doc<{ spec: { podSelector: { matchLabels: Record<string, string> }; ingress: Rule[] } }>(
+        c,
+        'networkpolicy.yaml',
+      );
+      const pod = doc<DeploymentDoc>(c, 'deployment.yaml').spec.template;
+      expect(matches(policy.spec.podSelector.matchLabels, pod.metadata.labels), c.label).toBe(true);
+      const named = pod.spec.containers.flatMap((container) => container.ports.map((port) => port.name));
+      const open = policy.spec.ingress.filter((rule) => rule.from === undefined).flatMap((r) => r.ports);
+      expect(
+        open.map((port) => port.port),
+        c.label,
+      ).toEqual(['http']);
+      const restricted = policy.spec.ingress.filter((rule) => rule.from !== undefined);
+      expect(
+        restricted.flatMap((rule) => rule.ports.map((port) => port.port)),
+        c.label,
+      ).toEqual(c.answers.metrics ? ['metrics'] : []);
+      // Every port the policy names is a port the pod declares: a typo would silently block it.
+      for (const rule of policy.spec.ingress)
+        for (const { port } of rule.ports) expect(named).toContain(port);
     }
   });
 

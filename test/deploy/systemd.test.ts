@@ -91,6 +91,8 @@ describe(`systemd unit (${UNIT_PATH})`, () => {
     expect(one('Restart')).toBe('on-failure');
     expect(seconds(one('RestartSec') ?? '0')).toBeGreaterThan(0);
     expect(one('KillSignal')).toBe('SIGTERM');
+    // Bounded memory: throttled at MemoryHigh, killed (and restarted) at MemoryMax, never the whole machine.
+    expect([one('MemoryHigh'), one('MemoryMax')]).toEqual(['768M', '1G']);
     // The stop timeout must outlast the server's own shutdown: readiness delay + drain.
     for (const c of v.cases) {
       const shutdown =

@@ -68,6 +68,20 @@ describe('the usage report', () => {
     ]);
   });
 
+  it('prints caller-chosen values escaped: no terminal escapes, no forged rows, no reordered text', () => {
+    const report = new UsageReport(['principal', 'run']);
+    const line = (principal: string, runId: string) =>
+      JSON.stringify({ msg: 'tool call', tool: 'paid_v1', principal, runId, outcome: 'ok', cost: 1 });
+    report.add(line('mallory\u001b[2J\u001b[1A', 'run\nadmin  999999  0'));
+    report.add(line('eve\u202egnp.exe', 'r\u0007'));
+    const table = report.table();
+    for (const char of ['\u001b', '\u0007', '\u202e']) expect(table).not.toContain(char);
+    expect(table.split('\n')).toHaveLength(2 + 2 + 2);
+    expect(table).toContain('mallory\\x1b[2J\\x1b[1A');
+    expect(table).toContain('run\\x0aadmin  999999  0');
+    expect(table).toContain('eve\\u202egnp.exe');
+  });
+
   it('rejects an unknown grouping, naming the accepted ones', () => {
     expect(() => parseGroupKeys('principal,model')).toThrow(
       /expected a comma-separated list of principal, tool, run/,

@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
-import { describeError } from '../../core/cause.js';
+import { errors, type JWTPayload, jwtVerify } from 'jose';
 import type { ReadinessCheck } from '../../core/feature.js';
 import type { GatewayEnv } from './env.js';
+import { JwksCache } from './jwks-cache.js';
 import { VerifiedCache } from './verified-cache.js';
 
 /** Who the gateway says is calling, once its proof checks out; otherwise why not (for the log). */
@@ -17,6 +17,9 @@ export type Proof = (req: IncomingMessage) => Promise<ProofResult>;
 const IDENTITY = /^[\x21-\x7e](?:[\x20-\x7e]{0,254}[\x21-\x7e])?$/;
 
 const fail = (reason: string): ProofResult => ({ ok: false, reason });
+
+/** Least time between two fetches of the gateway's keys (gateways rotate them rarely, and announce it). */
+const JWKS_COOLDOWN_MS = 30_000;
 
 /**
  * The one value of a header. Duplicates are refused, not joined: a client-sent copy beside the gateway's
@@ -41,7 +44,8 @@ function scopesOf(payload: JWTPayload): string[] {
  * for a while, so a verified one is remembered for up to a minute (see VerifiedCache).
  */
 export function assertionProof(url: string, env: GatewayEnv): { proof: Proof; readiness: ReadinessCheck[] } {
-  const keys = createRemoteJWKSet(new URL(url), { timeoutDuration: 5_000 });
+  // At most one fetch per 30 s whatever the outcome, and held keys keep verifying while the endpoint fails.
+  const keys = new JwksCache(new URL(url), { cooldownMs: JWKS_COOLDOWN_MS });
   const claim = env.GATEWAY_IDENTITY_CLAIM;
   const options = {
     issuer: env.GATEWAY_ISSUER,
@@ -58,7 +62,7 @@ export function assertionProof(url: string, env: GatewayEnv): { proof: Proof; re
     const cached = verified.get(key);
     if (cached !== undefined) return cached;
     try {
-      const { payload } = await jwtVerify(assertion, keys, options);
+      const { payload } = await jwtVerify(assertion, keys.getKey, options);
       const id = payload[claim];
       if (typeof id !== 'string' || !IDENTITY.test(id)) return fail(`claim ${claim}: not a user id`);
       const result: ProofResult = { ok: true, id, scopes: scopesOf(payload) };
@@ -82,12 +86,13 @@ export function assertionProof(url: string, env: GatewayEnv): { proof: Proof; re
   const readiness: ReadinessCheck = {
     name: 'gateway-jwks',
     async check() {
-      try {
-        if (!keys.fresh) await keys.reload();
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, detail: `cannot fetch ${url}: ${describeError(error)}` };
-      }
+      // Fetches only when no keys are held yet, and then only as often as the cooldown allows.
+      if (!keys.status().usable) await keys.refresh();
+      const { usable, lastError, ageMs } = keys.status();
+      if (!usable) return { ok: false, detail: lastError ?? 'gateway keys not fetched yet' };
+      if (lastError === undefined) return { ok: true };
+      const age = Math.round((ageMs ?? 0) / 1000);
+      return { ok: true, degraded: true, detail: `verifying with keys fetched ${age} s ago; ${lastError}` };
     },
   };
   return { proof, readiness: [readiness] };

@@ -9,9 +9,17 @@ export async function ecKey(kid: string) {
   return { kid, privateKey, publicKey, jwk };
 }
 
-/** The gateway's JWKS endpoint on loopback. */
+/** The gateway's JWKS endpoint on loopback; `failWith(500)` / `failWith(429)` breaks it, `failWith()` heals it. */
 export async function startJwksServer(keys: JWK[]) {
+  let fetches = 0;
+  let failure: number | undefined;
   const server = http.createServer((_req, res) => {
+    fetches++;
+    if (failure !== undefined) {
+      res.writeHead(failure, failure === 429 ? { 'retry-after': '1' } : {});
+      res.end();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ keys }));
   });
@@ -19,6 +27,10 @@ export async function startJwksServer(keys: JWK[]) {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/certs`,
+    fetches: () => fetches,
+    failWith: (status?: number) => {
+      failure = status;
+    },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -39,6 +39,8 @@ export const jwtEnv = z
     JWT_AUTHORIZATION_SERVERS: list('comma-separated authorization server URLs'),
     JWT_CLOCK_TOLERANCE_MS: milliseconds(5_000),
     JWT_JWKS_COOLDOWN_MS: milliseconds(30_000),
+    JWT_JWKS_MAX_AGE_MS: milliseconds(600_000),
+    JWT_TOKEN_TYPES: list('comma-separated JWT `typ` values, e.g. at+jwt,JWT'),
   })
   .superRefine(
     (env, ctx) => {

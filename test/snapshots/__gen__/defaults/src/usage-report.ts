@@ -55,6 +55,18 @@ export function parseGroupKeys(value: string): GroupKey[] {
   return keys as GroupKey[];
 }
 
+/**
+ * Control characters (terminal escapes, newlines that would forge a row) and bidirectional overrides (which
+ * reorder what a reader sees) written as `\x1b` / `\u202e`: principals, tools and run ids come from callers.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+export const printable = (text: string): string =>
+  text.replace(UNPRINTABLE, (char) => {
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
@@ -102,7 +114,10 @@ export class UsageReport {
   table(): string {
     const rows = this.rows();
     const header: (keyof UsageRow)[] = [...this.#by, 'calls', 'errors', 'cost', 'p50Ms', 'p95Ms'];
-    const cells = [header.map(String), ...rows.map((row) => header.map((key) => String(row[key] ?? '-')))];
+    const cells = [
+      header.map(String),
+      ...rows.map((row) => header.map((key) => printable(String(row[key] ?? '-')))),
+    ];
     const widths = header.map((_, i) => Math.max(...cells.map((line) => line[i]?.length ?? 0)));
     const lines = cells.map((line) =>
       line

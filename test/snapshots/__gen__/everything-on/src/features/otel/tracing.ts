@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { context, propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -11,7 +12,12 @@ import {
   envDetector,
   resourceFromAttributes,
 } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  type Span,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
 
 /** What traces are filed under unless OTEL_SERVICE_NAME (or OTEL_RESOURCE_ATTRIBUTES) says otherwise. */
 const { name: packageName } = JSON.parse(
@@ -20,6 +26,41 @@ const { name: packageName } = JSON.parse(
 
 /** Probes and scrapes would otherwise produce a root span every few seconds each. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Span attributes that hold a URL or its query string (stable and older HTTP semantic conventions). */
+const URL_ATTRIBUTES = ['url.query', 'url.full', 'http.url', 'http.target'];
+
+/** `a=1&api_key=k` → `a=REDACTED&api_key=REDACTED`; the names stay, for debugging. */
+function redactQuery(value: string, wholeValueIsQuery: boolean): string {
+  const start = wholeValueIsQuery ? 0 : value.indexOf('?') + 1;
+  if (start === 0 && !wholeValueIsQuery) return value;
+  const end = value.indexOf('#', start) === -1 ? value.length : value.indexOf('#', start);
+  const query = value
+    .slice(start, end)
+    .split('&')
+    .map((pair) => (pair.includes('=') ? `${pair.slice(0, pair.indexOf('='))}=REDACTED` : pair))
+    .join('&');
+  return `${value.slice(0, start)}${query}${value.slice(end)}`;
+}
+
+/**
+ * Query strings carry secrets: a client that sends `?api_key=` is refused, but its HTTP span would still have
+ * exported the key to the trace backend; presigned upstream URLs carry signatures. Every query value of every
+ * span is replaced with REDACTED as the span starts (HTTP instrumentations set URL attributes then).
+ */
+const redactQueryStrings: SpanProcessor = {
+  onStart(span: Span) {
+    for (const key of URL_ATTRIBUTES) {
+      const value = span.attributes[key];
+      if (typeof value === 'string' && value.includes('=')) {
+        span.setAttribute(key, redactQuery(value, key === 'url.query'));
+      }
+    }
+  },
+  onEnd() {},
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
 
 export interface TracingOptions {
   /** OTEL_EXPORTER_OTLP_ENDPOINT: the collector's base URL; spans go to `<endpoint>/v1/traces`. */
@@ -53,10 +94,12 @@ export function startTracing(options: TracingOptions): TracingStatus {
     resource: defaultResource()
       .merge(resourceFromAttributes({ 'service.name': packageName }))
       .merge(detectResources({ detectors: [envDetector] })),
-    spanProcessors: url ? [new BatchSpanProcessor(new OTLPTraceExporter({ url }))] : [],
+    spanProcessors: url ? [redactQueryStrings, new BatchSpanProcessor(new OTLPTraceExporter({ url }))] : [],
   });
-  // Sets the global tracer provider, the AsyncLocalStorage context manager and the W3C propagators.
-  provider.register();
+  // Sets the global tracer provider and the AsyncLocalStorage context manager. Only W3C trace context is
+  // propagated, never W3C baggage: a caller's baggage is arbitrary key-values (user ids, tenant names, whatever
+  // it likes) that would otherwise be forwarded in a `baggage` header to every upstream API our tools call.
+  provider.register({ propagator: new W3CTraceContextPropagator() });
   const stopInstrumentations = registerInstrumentations({
     instrumentations: [
       new HttpInstrumentation({

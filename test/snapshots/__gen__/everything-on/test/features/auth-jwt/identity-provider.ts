@@ -10,11 +10,20 @@ export async function rsaKey(kid: string) {
   return { kid, privateKey, publicKey, jwk };
 }
 
-/** A JWKS endpoint on loopback, as an identity provider serves one; `keys` can be rotated while it runs. */
+/**
+ * A JWKS endpoint on loopback, as an identity provider serves one; `keys` can be rotated while it runs, and
+ * `failWith(500)` / `failWith(429)` makes it fail the way a provider in trouble does (`failWith()` heals it).
+ */
 export async function startJwksServer(keys: JWK[]) {
   let fetches = 0;
+  let failure: number | undefined;
   const server = http.createServer((_req, res) => {
     fetches++;
+    if (failure !== undefined) {
+      res.writeHead(failure, failure === 429 ? { 'retry-after': '1' } : {});
+      res.end();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ keys }));
   });
@@ -24,6 +33,9 @@ export async function startJwksServer(keys: JWK[]) {
     url: `http://127.0.0.1:${port}/.well-known/jwks.json`,
     keys,
     fetches: () => fetches,
+    failWith: (status?: number) => {
+      failure = status;
+    },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -42,7 +54,10 @@ export function signToken(key: Awaited<ReturnType<typeof rsaKey>>, claims: JWTPa
     iat: now(),
     exp: now() + 300,
   };
-  return new SignJWT({ ...payload, ...claims })
-    .setProtectedHeader({ alg: 'RS256', kid })
-    .sign(key.privateKey);
+  return (
+    new SignJWT({ ...payload, ...claims })
+      // RFC 9068: an access token says so in `typ` (the server refuses other types, such as ID tokens).
+      .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid })
+      .sign(key.privateKey)
+  );
 }

@@ -62,9 +62,14 @@ let failed: Result;
 let headerOnly: Result;
 const logs = captureLogs();
 
+/** The `baggage` header of every request the stand-in registry received (it must never get the caller's). */
+const upstreamBaggage: (string | undefined)[] = [];
+
 /** A stand-in npm registry, so the npm_package tool makes a real outbound HTTP call. */
 async function startRegistry(): Promise<Server> {
   const server = createServer((req, res) => {
+    const { baggage } = req.headers;
+    upstreamBaggage.push(Array.isArray(baggage) ? baggage.join() : baggage);
     if (req.url === '/zod/latest') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ name: 'zod', version: '4.0.0', license: 'MIT' }));
@@ -92,7 +97,11 @@ beforeAll(async () => {
     logDestination: logs.stream,
   });
   if (app.url === undefined) throw new Error('the HTTP transport did not report its URL');
-  const client = await connectClient(app.url, { 'x-correlation-id': 'turn-42' });
+  // The caller's W3C baggage: arbitrary key-values that must not travel on to the APIs our tools call.
+  const client = await connectClient(app.url, {
+    'x-correlation-id': 'turn-42',
+    baggage: 'user.id=alice,tenant=acme',
+  });
   ok = await underHttpTrace(() =>
     client.callTool({ name: 'npm_package_v1', arguments: { name: 'zod' }, _meta: agentMeta(AGENT_SPAN) }),
   );
@@ -108,6 +117,8 @@ beforeAll(async () => {
   );
   await underHttpTrace(() => client.listTools());
   await client.close();
+  // A key in the URL (refused by every auth mode) must not reach the trace backend either.
+  await fetch(new URL('/mcp?api_key=secret-in-the-url&x=1', app.url), { method: 'POST', body: '{}' });
   // Shutting down flushes the span batch to the collector.
   await app.shutdown('test finished');
 });
@@ -171,6 +182,24 @@ describe('tool call spans', () => {
     expect(span).toMatchObject({ traceId: HTTP_TRACE, kind: SERVER });
     expect(isHttpRequestSpan(HTTP_TRACE, span.parentSpanId)).toBe(true);
     expect(span.attributes['mcp.method.name']).toBe('tools/list');
+  });
+});
+
+describe('what never leaves the server', () => {
+  it("the caller's baggage: only trace context is propagated to upstream APIs", () => {
+    expect(upstreamBaggage.length).toBeGreaterThan(0);
+    expect(upstreamBaggage.every((header) => header === undefined)).toBe(true);
+  });
+
+  it('query string values: a key sent as ?api_key= is REDACTED in every exported span', () => {
+    expect(JSON.stringify(receiver.spans)).not.toContain('secret-in-the-url');
+    // The request's fetch() span here (node:http is instrumented only when preloaded, as `npm start` does;
+    // the redaction is a span processor, the same for every span whatever instrumentation made it).
+    const span = onlySpan('POST', (s) => String(s.attributes['url.query']).includes('api_key'));
+    expect(span.attributes).toMatchObject({
+      'url.query': expect.stringMatching(/^\??api_key=REDACTED&x=REDACTED$/),
+      'url.full': expect.stringMatching(/\/mcp\?api_key=REDACTED&x=REDACTED$/),
+    });
   });
 });
 
