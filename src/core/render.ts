@@ -65,15 +65,13 @@ function renderSections(
   return Object.fromEntries(Object.entries(parts).map(([name, texts]) => [name, texts.join('\n\n')]));
 }
 
-/**
- * Answers → the whole project in memory. Pure apart from reading templates; deterministic (no clock, no
- * network), so the same answers always give the same bytes — which `update` relies on to rebuild its merge base.
- */
-export function render(answers: Answers, options: RenderOptions = {}): VirtualTree {
-  const templates = options.templates ?? loadTemplates();
-  const registry = options.features ?? FEATURES;
-  const enabled = registry.filter((feature) => feature.enabled(answers));
-  const base = {
+/** The context every template and section sees, less the sections themselves (they are rendered with it). */
+function baseContext(
+  answers: Answers,
+  registry: readonly FeatureManifest[],
+  enabled: readonly FeatureManifest[],
+): Omit<RenderContext, 'sections'> {
+  return {
     answers,
     name: answers.name,
     slug: slugify(answers.name),
@@ -82,6 +80,17 @@ export function render(answers: Answers, options: RenderOptions = {}): VirtualTr
     preloads: preloads(enabled),
     features: Object.fromEntries(registry.map((f) => [f.id, enabled.includes(f)])),
   };
+}
+
+/**
+ * Answers → the whole project in memory. Pure apart from reading templates; deterministic (no clock, no
+ * network), so the same answers always give the same bytes — which `update` relies on to rebuild its merge base.
+ */
+export function render(answers: Answers, options: RenderOptions = {}): VirtualTree {
+  const templates = options.templates ?? loadTemplates();
+  const registry = options.features ?? FEATURES;
+  const enabled = registry.filter((feature) => feature.enabled(answers));
+  const base = baseContext(answers, registry, enabled);
   const context: RenderContext = { ...base, sections: renderSections(templates, enabled, base) };
 
   const tree: VirtualTree = new Map();
@@ -144,13 +153,7 @@ export function featureSections(
   const templates = options.templates ?? loadTemplates();
   const registry = options.features ?? FEATURES;
   const enabled = registry.filter((feature) => feature.enabled(answers));
-  const base = {
-    answers,
-    name: answers.name,
-    slug: slugify(answers.name),
-    preloads: preloads(enabled),
-    features: Object.fromEntries(registry.map((f) => [f.id, enabled.includes(f)])),
-  };
+  const base = baseContext(answers, registry, enabled);
   const out = new Map<string, string>();
   for (const feature of enabled) {
     const text = renderSections(templates, [feature], base)[name];

@@ -1,5 +1,4 @@
 import { LOCK_FILE } from '../core/lock.js';
-import { plural } from '../core/plural.js';
 import { printable } from '../core/printable.js';
 import { ATTRIBUTES_FILE, BASE_FILE, parseBaseSnapshot } from './base.js';
 import type { Change } from './plan.js';
