@@ -1,0 +1,213 @@
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { apiKey, jwt, nowSeconds } from '../../auth/tokens.js';
+import { type PreparedProject, prepareProject } from '../harness.js';
+import { startOtlpCollector } from '../otlp.js';
+import { freePort } from '../server.js';
+import { expectCleanStop, expectServing, report } from './http-image.js';
+import {
+  buildImage,
+  type Container,
+  ensureContainers,
+  type Image,
+  podman,
+  podmanEnv,
+  runContainer,
+  waitFor,
+} from './podman.js';
+
+/**
+ * Issue 16: the generated Dockerfile built by a real engine (podman, on a locally assembled stand-in for
+ * node:24-slim; see containers.mjs) and the image run the way the README says: read-only, unprivileged,
+ * published on loopback only, stopped with `docker stop -t 30`.
+ */
+const HARDENED = ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'];
+let baseSize = 0;
+
+beforeAll(async () => {
+  await ensureContainers();
+  baseSize = Number((await podman(['image', 'inspect', '--format', '{{.Size}}', 'node:24-slim'])).stdout);
+});
+
+describe('the default project (HTTP + stdio, API keys, memory limits)', () => {
+  let project: PreparedProject;
+  let image: Image;
+  let container: Container | undefined;
+  const alice = apiKey('alice');
+
+  beforeAll(async () => {
+    project = await prepareProject({});
+    image = await buildImage(project.dir, 'localhost/prod-mcp-e2e/default');
+    report('default', image, baseSize);
+  });
+  afterAll(async () => {
+    await container?.remove();
+    await project?.remove();
+  });
+
+  test('runs read-only as uid 1000, serves an authenticated call, is healthy, drains an in-flight call on stop', async () => {
+    const port = await freePort();
+    container = await runContainer(image.tag, 'prod-mcp-e2e-default', [
+      ...HARDENED,
+      '-p',
+      `127.0.0.1:${port}:3000`,
+      // As the Dockerfile's comment prints it: required beyond loopback.
+      ...['-e', 'ALLOWED_HOSTS=localhost,mcp.example.com'],
+      '-e',
+      `API_KEYS=${alice.entry}`,
+      // The example npm_package tool asks this "registry": a slow one inside the container (below).
+      '-e',
+      'NPM_REGISTRY_URL=http://127.0.0.1:9999',
+    ]);
+    const url = new URL(`http://127.0.0.1:${port}/`);
+    const headers = { authorization: `Bearer ${alice.key}` };
+    await expectServing(container, url, headers);
+    const refused = await fetch(new URL('/mcp', url), { method: 'POST', body: '{}' });
+    expect(refused.status).toBe(401);
+
+    // A registry that takes 2 s, on the container's own loopback (the root is read-only: the script is inline).
+    const registry = `require('http').createServer((q, s) => setTimeout(() => { s.setHeader('content-type',
+      'application/json'); s.end(JSON.stringify({ name: 'slow', version: '1.0.0', license: 'MIT' })); }, 2000))
+      .listen(9999, '127.0.0.1')`;
+    await podman(['exec', '-d', container.name, 'node', '-e', registry]);
+    const client = new Client({ name: 'e2e-container', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('/mcp', url), { requestInit: { headers } }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the registry is listening
+    const inFlight = client.callTool({ name: 'npm_package_v1', arguments: { name: 'slow' } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stopping = expectCleanStop(container);
+    // SIGTERM arrived mid-call: the call still completes with the registry's answer, then the process exits 0.
+    const result = await inFlight;
+    expect(result.isError ?? false, JSON.stringify(result)).toBe(false);
+    expect(JSON.stringify(result.structuredContent)).toContain('"version":"1.0.0"');
+    const seconds = await stopping;
+    expect(seconds).toBeGreaterThan(1); // it waited for the call
+    await client.close().catch(() => undefined);
+  });
+});
+
+describe('--transport stdio', () => {
+  let project: PreparedProject;
+  let image: Image;
+
+  beforeAll(async () => {
+    project = await prepareProject({ transport: 'stdio' });
+    image = await buildImage(project.dir, 'localhost/prod-mcp-e2e/stdio');
+    report('stdio', image, baseSize);
+  });
+  afterAll(async () => {
+    await podman(['rm', '--force', '--ignore', 'prod-mcp-e2e-stdio', 'prod-mcp-e2e-stdio-term']);
+    await project?.remove();
+  });
+
+  test('`docker run -i` answers initialize and a tool call over stdio; closing the pipe exits 0', async () => {
+    const config = await podman(['image', 'inspect', '--format', '{{json .HealthCheck.Test}}', image.tag]);
+    expect(JSON.parse(config.stdout)).toEqual(['NONE']);
+    const client = new Client({ name: 'e2e-container', version: '1.0.0' });
+    const transport = new StdioClientTransport({
+      command: 'podman',
+      args: ['run', '-i', '--name', 'prod-mcp-e2e-stdio', ...HARDENED, image.tag],
+      env: podmanEnv() as Record<string, string>,
+      stderr: 'ignore',
+    });
+    await client.connect(transport);
+    expect(client.getServerVersion()?.name).toBe(project.answers.name);
+    const result = await client.callTool({
+      name: 'convert_temperature_v2',
+      arguments: { value: 0, from: 'celsius', to: 'kelvin' },
+    });
+    expect(JSON.stringify(result.structuredContent)).toContain('273.15');
+    await client.close();
+    await waitFor(
+      'the stdio container to exit',
+      async () =>
+        (await podman(['inspect', '--format', '{{.State.Status}}', 'prod-mcp-e2e-stdio'])).stdout.trim() ===
+        'exited',
+      async () => (await podman(['logs', 'prod-mcp-e2e-stdio'])).all,
+    );
+    const code = await podman(['inspect', '--format', '{{.State.ExitCode}}', 'prod-mcp-e2e-stdio']);
+    expect(code.stdout).toBe('0');
+  });
+
+  test('SIGTERM while a client holds the pipe: drained, exit 0', async () => {
+    const container = await runContainer(image.tag, 'prod-mcp-e2e-stdio-term', ['-i', ...HARDENED]);
+    await waitFor(
+      'the server to start',
+      async () => (await container.logs()).includes('"msg":"ready"'),
+      () => container.logs(),
+    );
+    await expectCleanStop(container);
+  });
+});
+
+describe('--auth jwt --otel', () => {
+  let project: PreparedProject;
+  let image: Image;
+  let container: Container | undefined;
+  let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
+  const secret = 'e2e-container-secret-0123456789abcdef';
+
+  beforeAll(async () => {
+    project = await prepareProject({ auth: 'jwt', otel: true });
+    image = await buildImage(project.dir, 'localhost/prod-mcp-e2e/jwt-otel');
+    report('jwt + otel', image, baseSize);
+    collector = await startOtlpCollector();
+  });
+  afterAll(async () => {
+    await container?.remove();
+    await collector?.close();
+    await project?.remove();
+  });
+
+  test('CMD preloads OpenTelemetry (--import): a tool call signed with a JWT reaches the collector as spans', async () => {
+    const cmd = await podman(['inspect', '--format', '{{json .Config.Cmd}}', image.tag]);
+    expect(JSON.parse(cmd.stdout)).toEqual([
+      'node',
+      '--import',
+      './dist/features/otel/register.js',
+      'dist/main.js',
+    ]);
+    // Host networking so the container reaches the collector on loopback; the server listens on loopback too.
+    const port = await freePort();
+    const url = new URL(`http://127.0.0.1:${port}/`);
+    const audience = new URL('/mcp', url).href;
+    container = await runContainer(image.tag, 'prod-mcp-e2e-jwt-otel', [
+      ...HARDENED,
+      '--network',
+      'host',
+      ...['-e', 'HOST=127.0.0.1', '-e', `PORT=${port}`],
+      ...[
+        '-e',
+        `JWT_SECRET=${secret}`,
+        '-e',
+        'JWT_ISSUER=https://issuer.example',
+        '-e',
+        `JWT_AUDIENCE=${audience}`,
+      ],
+      ...['-e', `OTEL_EXPORTER_OTLP_ENDPOINT=${collector.endpoint}`],
+    ]);
+    const token = jwt(
+      { sub: 'user-1', iss: 'https://issuer.example', aud: audience, exp: nowSeconds() + 600 },
+      { kind: 'hs256', secret },
+    );
+    await expectServing(container, url, { authorization: `Bearer ${token}` });
+    await waitFor(
+      'a span for the tool call',
+      async () => collector.spans.some((span) => span.name === 'tools/call convert_temperature_v2'),
+      async () => `spans: ${collector.spans.map((s) => s.name).join(', ')}\n${await container?.logs()}`,
+    );
+    expect(
+      collector.spans.find((s) => s.name === 'tools/call convert_temperature_v2')?.attributes,
+    ).toMatchObject({
+      'app.principal.id': 'user-1',
+    });
+    // Only a preload instruments node:http (it must patch it before the server imports it): the inbound
+    // request's own span proves `--import` in CMD ran first.
+    const http = collector.spans.find((s) => s.kind === 2 && s.name === 'POST');
+    expect(http?.attributes['url.path'] ?? http?.attributes['http.target']).toBe('/mcp');
+    await expectCleanStop(container);
+  });
+});
