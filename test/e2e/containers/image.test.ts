@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -86,6 +88,26 @@ describe('the default project (HTTP + stdio, API keys, memory limits)', () => {
     const seconds = await stopping;
     expect(seconds).toBeGreaterThan(1); // it waited for the call
     await client.close().catch(() => undefined);
+  });
+
+  test("the README's stdio line for the same image answers a real client", async () => {
+    // README, "Run in Docker": `docker run -i --rm --no-healthcheck -e MCP_TRANSPORT=stdio <slug>`.
+    const readme = await readFile(join(project.dir, 'README.md'), 'utf8');
+    const line = /The same image serves stdio: `docker run ([^`]+) [\w-]+`/.exec(readme)?.[1];
+    expect(line).toContain('MCP_TRANSPORT=stdio');
+    const client = new Client({ name: 'e2e-container', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({
+        command: 'podman',
+        args: ['run', ...(line ?? '').split(' '), image.tag],
+        env: podmanEnv() as Record<string, string>,
+        stderr: 'ignore',
+      }),
+    );
+    expect(client.getServerVersion()?.name).toBe(project.answers.name);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toContain('convert_temperature_v2');
+    await client.close();
   });
 });
 
