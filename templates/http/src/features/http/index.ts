@@ -30,6 +30,9 @@ export type HttpConfig = z.output<typeof env>;
 /** MCP over Streamable HTTP on /mcp (2026-07-28 and stateless 2025 clients), with /healthz and /readyz. */
 export const http: FeatureModule<typeof env> = {
   id: 'http',
+  // Under stdio there is no listener: HOST, PORT and ALLOWED_HOSTS are neither needed nor checked (an image
+  // that sets HOST=0.0.0.0 for HTTP must still start with `docker run -i … -e MCP_TRANSPORT=stdio`).
+  transports: ['http'],
   env,
   setup: (config, app) => ({
     transport: { name: 'http', start: (parts) => startHttpServer(config, app, parts) },

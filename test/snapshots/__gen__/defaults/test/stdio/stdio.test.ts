@@ -23,6 +23,16 @@ describe.each(['modern', 'legacy'] as const)('the server with the SDK stdio clie
   });
 });
 
+describe('stdio where the environment is set up for HTTP', () => {
+  it('starts with HOST=0.0.0.0 and no ALLOWED_HOSTS, as in the Docker image: HTTP settings do not apply', async () => {
+    const server = await spawnStdioServer(FIXTURE_ENTRY, { HOST: '0.0.0.0', PORT: '3000' });
+    const { tools: listed } = await server.client.listTools();
+    expect(listed.length).toBeGreaterThan(0);
+    await server.client.close();
+    server.child.kill();
+  });
+});
+
 describe('stdio behaviour (fixture tools)', () => {
   let server: Awaited<ReturnType<typeof spawnStdioServer>>;
   beforeAll(async () => {
