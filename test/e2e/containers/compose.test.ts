@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { apiKey } from '../../auth/tokens.js';
 import { type PreparedProject, prepareProject } from '../harness.js';
-import { buildImage, containerNamed, podman, podmanEnv, waitFor } from './podman.js';
+import { buildImage, callToolInside, containerNamed, podman, podmanEnv, waitFor } from './podman.js';
 
 /**
  * Issue 16: the generated compose.yaml of a Redis project, run by podman-compose (1.0.3, Debian bookworm).
@@ -19,17 +19,6 @@ import { buildImage, containerNamed, podman, podmanEnv, waitFor } from './podman
  * `deploy.replicas` cannot give it a second one): same image, settings and network, reached by name.
  */
 const LIMIT = 4;
-
-/** A 2026-07-28 tools/call from inside a container (node's fetch), printing the HTTP status and body. */
-const callFrom = (target: string, key: string) => `
-fetch('http://${target}:3000/mcp', { method: 'POST', headers: {
-  'content-type': 'application/json', accept: 'application/json, text/event-stream',
-  'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'convert_temperature_v2',
-  authorization: 'Bearer ${key}' },
-  body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: {
-    name: 'convert_temperature_v2', arguments: { value: 1, from: 'celsius', to: 'kelvin' },
-    _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } } }),
-}).then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.text() })));`;
 
 describe('compose.yaml with --rate-limit redis, under podman-compose', () => {
   let project: PreparedProject;
@@ -92,17 +81,20 @@ describe('compose.yaml with --rate-limit redis, under podman-compose', () => {
     await compose(['run', '-d', '-T', '--name', `${name}_server_2`, 'server']);
     const replica = containerNamed(`${name}_server_2`);
     const fromInside = async (target: string) => {
-      const { exitCode, output } = await server.exec(['node', '-e', callFrom(target, alice.key)]);
-      expect(exitCode, output).toBe(0);
-      const { status, body } = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as {
-        status: number;
-        body: string;
-      };
-      const json = body.trimStart().startsWith('{') ? body : (/^data: (.*)$/m.exec(body)?.[1] ?? '{}');
-      const result = (JSON.parse(json) as { result?: { isError?: boolean } }).result;
+      const reply = await callToolInside(
+        server,
+        `http://${target}:3000/mcp`,
+        alice.key,
+        'convert_temperature_v2',
+        {
+          value: 1,
+          from: 'celsius',
+          to: 'kelvin',
+        },
+      );
       return {
-        ok: status === 200 && result !== undefined && result.isError !== true,
-        reply: `${status} ${body}`,
+        ok: reply.status === 200 && reply.result !== undefined && reply.result.isError !== true,
+        reply: `${reply.status} ${reply.body}`,
       };
     };
     await waitFor(

@@ -148,3 +148,56 @@ export async function nodeIn(container: Container, script: string) {
 }
 
 export const megabytes = (bytes: number) => Math.round(bytes / 1e5) / 10;
+
+export interface InsideCall {
+  status: number;
+  body: string;
+  /** The JSON-RPC result, when the server answered with one. */
+  result?: { isError?: boolean; structuredContent?: unknown; content?: unknown };
+}
+
+/**
+ * A 2026-07-28 `tools/call` made from inside a container with node's fetch, for the networks only containers
+ * reach (the compose network, a pod, a systemd machine); the SDK client is not installed in the images.
+ */
+export async function callToolInside(
+  container: Container,
+  url: string,
+  key: string,
+  tool: string,
+  args: Record<string, unknown>,
+): Promise<InsideCall> {
+  const request = {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': 'tools/call',
+      'mcp-name': tool,
+      authorization: `Bearer ${key}`,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: {
+        name: tool,
+        arguments: args,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientCapabilities': {},
+        },
+      },
+    }),
+  };
+  const script = `fetch(${JSON.stringify(url)}, ${JSON.stringify(request)})
+    .then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.text() })))`;
+  const { exitCode, output } = await container.exec(['node', '-e', script]);
+  if (exitCode !== 0) throw new Error(`tools/call from ${container.name} failed:\n${output}`);
+  const { status, body } = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as InsideCall;
+  const json = body.trimStart().startsWith('{') ? body : /^data: (.*)$/m.exec(body)?.[1];
+  const result =
+    json === undefined ? undefined : (JSON.parse(json) as { result?: InsideCall['result'] }).result;
+  return { status, body, result };
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { apiKey } from '../../auth/tokens.js';
 import { type PreparedProject, prepareProject } from '../harness.js';
-import { type Container, ensureContainers, runContainer, waitFor } from './podman.js';
+import { type Container, callToolInside, ensureContainers, runContainer, waitFor } from './podman.js';
 
 /**
  * Issue 16: the generated unit run by a real systemd — systemd as PID 1 in a container (`--systemd=always`, the
@@ -93,18 +93,18 @@ describe('deploy/<slug>.service under systemd', () => {
     expect(score).toBeLessThanOrEqual(MAX_EXPOSURE);
 
     // An MCP call through the service, authenticated by the EnvironmentFile's API_KEYS.
-    const call = await machine.exec([
-      'node',
-      '-e',
-      `fetch('http://127.0.0.1:3000/mcp', { method: 'POST', headers: { 'content-type': 'application/json',
-        accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call',
-        'mcp-name': 'convert_temperature_v2', authorization: 'Bearer ${alice.key}' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'convert_temperature_v2',
-          arguments: { value: 100, from: 'celsius', to: 'fahrenheit' }, _meta: {
-          'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } } }),
-      }).then((r) => r.text()).then(console.log)`,
-    ]);
-    expect(call.output).toContain('212');
+    const call = await callToolInside(
+      machine,
+      'http://127.0.0.1:3000/mcp',
+      alice.key,
+      'convert_temperature_v2',
+      {
+        value: 100,
+        from: 'celsius',
+        to: 'fahrenheit',
+      },
+    );
+    expect(call.result?.structuredContent, call.body).toEqual({ value: 212, unit: 'fahrenheit' });
 
     // A crash (SIGKILL, as the OOM killer would): Restart=on-failure brings it back after RestartSec.
     await sh(`kill -KILL ${pid}`);
