@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import type { PackageManager } from './answers.js';
-import { installCommand, runScript } from './package-manager.js';
+import { FROZEN_INSTALL, INSTALL_FILES, installCommand, LOCKFILES, runScript } from './package-manager.js';
 
 /**
  * Our own Handlebars instance: `noEscape` because we emit code, not HTML (`a && b` must stay `a && b`), and
@@ -30,6 +30,10 @@ engine.registerHelper('run', (...args: HelperArgs) => {
   return runScript(pmOfRoot(args), String(script), extra === undefined ? '' : String(extra));
 });
 engine.registerHelper('install', (...args: HelperArgs) => installCommand(pmOfRoot(args)));
+// The Dockerfile and CI: `{{lockfile}}`, `{{frozenInstall}}`, `{{installFiles}}` (space-separated, for COPY).
+engine.registerHelper('lockfile', (...args: HelperArgs) => LOCKFILES[pmOfRoot(args)]);
+engine.registerHelper('frozenInstall', (...args: HelperArgs) => FROZEN_INSTALL[pmOfRoot(args)]);
+engine.registerHelper('installFiles', (...args: HelperArgs) => INSTALL_FILES[pmOfRoot(args)].join(' '));
 
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 

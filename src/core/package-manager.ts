@@ -42,3 +42,24 @@ export const LOCKFILES: Record<PackageManager, string> = {
   yarn: 'yarn.lock',
   bun: 'bun.lock',
 };
+
+/**
+ * The install CI and the image run: frozen (fail when the lockfile is out of date) where the lockfile lists every
+ * platform's optional packages. Not for npm: npm 11 writes only the host platform's optional packages into
+ * package-lock.json, and then its own `npm ci` rejects that lockfile on another platform (ARCHITECTURE.md).
+ */
+export const FROZEN_INSTALL: Record<PackageManager, string> = {
+  npm: 'npm install --no-audit --no-fund',
+  pnpm: 'pnpm install --frozen-lockfile',
+  // Yarn 2+ reads --frozen-lockfile as --immutable (with a deprecation notice); Yarn 1 knows only this spelling.
+  yarn: 'yarn install --frozen-lockfile',
+  bun: 'bun install --frozen-lockfile',
+};
+
+/** What an install needs besides the sources: package.json, the lockfile and the manager's own settings file. */
+export const INSTALL_FILES: Record<PackageManager, readonly string[]> = {
+  npm: ['package.json', LOCKFILES.npm],
+  pnpm: ['package.json', LOCKFILES.pnpm, 'pnpm-workspace.yaml'],
+  yarn: ['package.json', LOCKFILES.yarn, '.yarnrc.yml'],
+  bun: ['package.json', LOCKFILES.bun],
+};
