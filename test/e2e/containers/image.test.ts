@@ -66,7 +66,8 @@ describe('the default project (HTTP + stdio, API keys, memory limits)', () => {
     const headers = { authorization: `Bearer ${alice.key}` };
     await expectServing(container, url, headers);
     const refused = await fetch(new URL('/mcp', url), { method: 'POST', body: '{}' });
-    expect(refused.status).toBe(401);
+    // No key: 403 with the envelope (a 401 would send OAuth-aware clients looking for an OAuth server).
+    expect(refused.status).toBe(403);
 
     // A registry that takes 2 s, on the container's own loopback (the root is read-only: the script is inline).
     const registry = `require('http').createServer((q, s) => setTimeout(() => { s.setHeader('content-type',

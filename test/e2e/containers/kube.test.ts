@@ -115,7 +115,7 @@ describe('deploy/k8s under podman kube play', () => {
     expect((await call('mcp.example.com')).output.trim()).toBe('405');
     expect(
       (await get('/mcp', 'mcp.example.com', JSON.stringify({ authorization: 'Bearer wrong' }))).output.trim(),
-    ).toBe('401');
+    ).toBe('403');
 
     // terminationGracePeriodSeconds: 30 covers SHUTDOWN_DELAY_MS (5 s, /readyz 503 meanwhile) and the drain.
     // A watcher inside the pod, started before the stop (podman refuses new execs once a container is
