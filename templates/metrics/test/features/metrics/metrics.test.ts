@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../../src/app.js';
 import type { ToolDefinition } from '../../../src/core/tool.js';
 import { features } from '../../../src/features.generated.js';
+import { prompts } from '../../../src/prompts/index.js';
+import { resources } from '../../../src/resources/index.js';
 import { tools } from '../../../src/tools/index.js';
 import { connectClient } from '../../helpers/http-server.js';
 import { captureLogs } from '../../helpers/logs.js';
@@ -23,7 +25,7 @@ async function start(env: Record<string, string>, extraTools: readonly ToolDefin
   const app = await startApp({
     env: { PORT: '0', HOST: '127.0.0.1', ...env },
     features: observed,
-    tools: [...tools, ...extraTools],
+    catalog: { tools: [...tools, ...extraTools], resources, prompts },
     logDestination: logs.stream,
   });
   if (app.url === undefined) throw new Error('the HTTP transport did not report its URL');

@@ -13,7 +13,7 @@ import { toolLimits } from './tool-limits.js';
 export function createLimits(store: RateLimitStore, env: LimitsEnv, app: App): FeatureRuntime {
   const edgeStore = new MemoryRateLimitStore();
   const runtime: FeatureRuntime = {
-    toolMiddleware: [
+    middleware: [
       toolLimits(
         store,
         {

@@ -1,45 +1,41 @@
 import { currentRequest } from '../../core/context.js';
 import { type ErrorCode, envelope, ToolError } from '../../core/errors.js';
 import type { AppEventBus } from '../../core/events.js';
-import type { ToolCall, ToolMiddleware, ToolOutcome } from '../../core/feature.js';
-import type { HitOptions, RateLimitStore } from '../../core/rate-limit.js';
+import type { Operation, OperationMiddleware, Outcome } from '../../core/feature.js';
+import type { RateLimitStore } from '../../core/rate-limit.js';
 import { runKeyOf, subjectOf } from './subject.js';
 import { describeWait } from './wait.js';
 
 const MINUTE_MS = 60_000;
 
 export interface ToolLimitsConfig {
-  /** Calls per caller per minute for a tool that does not set `rateLimitPerMinute`; 0 = no limit. */
+  /** Calls per caller per minute on an item that does not set `rateLimitPerMinute`; 0 = no limit. */
   perMinute: number;
-  /** Tool calls per run within `budgetWindowMs`; 0 = no budget. */
+  /** Operations that cost something, per run within `budgetWindowMs`; 0 = no budget. */
   budget: number;
-  /** Tool calls per caller within `budgetWindowMs`, across all its runs; 0 = no ceiling. */
-  callerBudget?: number;
   budgetWindowMs: number;
 }
 
 /**
- * The two limits of a tool call, both sliding windows in the shared store:
- * 1. per tool and caller (`RATE_LIMITED`): stops one expensive tool from being hammered. The key is the tool's
- *    name without its version, so alternating `search_v1` and `search_v2` does not double the allowance.
- * 2. per run (`BUDGET_EXHAUSTED`): caps the calls of one agent run across all tools, which catches loops.
- *    The client names its runs, so a new run id is a fresh budget: this catches loops, not abuse.
- * 3. per caller across all its runs (`BUDGET_EXHAUSTED`): the ceiling a client cannot reset by naming runs.
- * A call refused by one layer spends nothing in the next; every refusal carries the exact wait in `retryAfter`.
+ * The two limits of an operation on an item (tool call, resource read, prompt get), both sliding windows in
+ * the shared store:
+ * 1. per item and caller (`RATE_LIMITED`): stops one expensive item from being hammered. The key names the
+ *    operation kind and the item without its version, so alternating `search_v1` and `search_v2` does not
+ *    double the allowance.
+ * 2. per run (`BUDGET_EXHAUSTED`): caps the calls, reads and gets of one agent run across all items, which
+ *    catches loops. Lists and completions are left to the edge limit.
+ * An operation refused by the item limit spends no budget; both refusals carry the exact wait in `retryAfter`.
  */
 export function toolLimits(
   store: RateLimitStore,
   config: ToolLimitsConfig,
   events: AppEventBus,
-): ToolMiddleware {
-  async function perToolLimit(
-    call: ToolCall,
-    subject: string,
-    options: HitOptions,
-  ): Promise<ToolOutcome | undefined> {
-    const perMinute = call.tool.rateLimitPerMinute ?? config.perMinute;
-    if (perMinute <= 0) return undefined;
-    const decision = await store.hit(`tool:${call.tool.name}:${subject}`, perMinute, MINUTE_MS, options);
+): OperationMiddleware {
+  async function perItemLimit(call: Operation, subject: string): Promise<Outcome | undefined> {
+    const item = call.item;
+    const perMinute = item?.rateLimitPerMinute ?? config.perMinute;
+    if (item === undefined || perMinute <= 0) return undefined;
+    const decision = await store.hit(`${call.kind}:${item.limitKey}:${subject}`, perMinute, MINUTE_MS);
     if (decision.allowed) return undefined;
     events.emit('limit.rejected', { kind: 'tool', tool: call.name });
     const wait = describeWait(decision.retryAfterMs);
@@ -47,21 +43,17 @@ export function toolLimits(
     return refuse('RATE_LIMITED', message, decision.retryAfterMs);
   }
 
-  async function runBudget(
-    call: ToolCall,
-    subject: string,
-    options: HitOptions,
-  ): Promise<ToolOutcome | undefined> {
-    if (config.budget <= 0) return undefined;
+  async function runBudget(call: Operation, subject: string): Promise<Outcome | undefined> {
+    if (config.budget <= 0 || call.item === undefined || call.kind === 'completion/complete')
+      return undefined;
     const decision = await store.hit(
       `budget:${runKeyOf(subject, call.runId)}`,
       config.budget,
       config.budgetWindowMs,
-      options,
     );
     if (decision.allowed) return undefined;
     events.emit('limit.rejected', { kind: 'budget', tool: call.name });
-    const spent = `${config.budget} tool calls per ${config.budgetWindowMs / 1000} s`;
+    const spent = `${config.budget} calls per ${config.budgetWindowMs / 1000} s`;
     const wait = `the next call is allowed in ${describeWait(decision.retryAfterMs)}`;
     const message =
       call.runId === undefined
@@ -70,35 +62,11 @@ export function toolLimits(
     return refuse('BUDGET_EXHAUSTED', message, decision.retryAfterMs);
   }
 
-  async function callerCeiling(
-    call: ToolCall,
-    subject: string,
-    options: HitOptions,
-  ): Promise<ToolOutcome | undefined> {
-    const ceiling = config.callerBudget ?? 0;
-    if (ceiling <= 0) return undefined;
-    const key = `budget:all-runs:${encodeURIComponent(subject)}`;
-    const decision = await store.hit(key, ceiling, config.budgetWindowMs, options);
-    if (decision.allowed) return undefined;
-    events.emit('limit.rejected', { kind: 'budget', tool: call.name });
-    const wait = describeWait(decision.retryAfterMs);
-    const message = `This caller has used its ceiling of ${ceiling} tool calls per ${config.budgetWindowMs / 1000} s across all its runs; the next call is allowed in ${wait}.`;
-    return refuse('BUDGET_EXHAUSTED', message, decision.retryAfterMs);
-  }
-
   return async (call, next) => {
     const subject = subjectOf(call.principal, currentRequest()?.clientIp);
-    // A store that waits on a backend (Redis) waits for a slow reply, but never past the call's own deadline.
-    const signal =
-      call.timeoutMs === undefined
-        ? call.signal
-        : AbortSignal.any([call.signal, AbortSignal.timeout(call.timeoutMs)]);
-    let refusal: ToolOutcome | undefined;
+    let refusal: Outcome | undefined;
     try {
-      refusal =
-        (await perToolLimit(call, subject, { signal })) ??
-        (await runBudget(call, subject, { signal })) ??
-        (await callerCeiling(call, subject, { signal }));
+      refusal = (await perItemLimit(call, subject)) ?? (await runBudget(call, subject));
     } catch (error) {
       // The store could not decide (Redis unreachable under fail-closed): answer with its error, do not guess.
       if (error instanceof ToolError) return { ok: false, error: error.toEnvelope(), cause: error };
@@ -108,6 +76,6 @@ export function toolLimits(
   };
 }
 
-function refuse(code: ErrorCode, message: string, retryAfterMs: number): ToolOutcome {
+function refuse(code: ErrorCode, message: string, retryAfterMs: number): Outcome {
   return { ok: false, error: envelope(code, message, { retryable: true, retryAfter: retryAfterMs / 1000 }) };
 }

@@ -1,10 +1,11 @@
 import { envelope } from '../../core/errors.js';
 import type { FeatureModule } from '../../core/feature.js';
+import { requireScopes } from '../../core/scopes.js';
 import { readBearerToken } from './bearer.js';
 import { jwtEnv } from './env.js';
 import { protectedResource } from './metadata.js';
 import { rejecter } from './reject.js';
-import { grantedScopes, requireToolScopes, scopeChallenge } from './scopes.js';
+import { grantedScopes, scopeChallenge } from './scopes.js';
 import { tokenVerifier } from './verify.js';
 
 /**
@@ -25,7 +26,7 @@ export const authJwt: FeatureModule<typeof jwtEnv> = {
       routes,
       readiness: verifier.readiness,
       afterAuth: [scopeChallenge(app, challenge)],
-      toolMiddleware: [requireToolScopes(app)],
+      middleware: [requireScopes(app, 'ask the authorization server for a token with it.')],
       authenticator: {
         async authenticate(req) {
           const bearer = readBearerToken(req);

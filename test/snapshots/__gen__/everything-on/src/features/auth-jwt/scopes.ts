@@ -1,9 +1,9 @@
 import type { JWTPayload } from 'jose';
 import { currentRequest } from '../../core/context.js';
 import { envelope } from '../../core/errors.js';
-import type { App, HttpMiddleware, ToolMiddleware } from '../../core/feature.js';
+import type { App, HttpMiddleware } from '../../core/feature.js';
 import { sendEnvelope } from '../../core/http-response.js';
-import type { Principal } from '../../core/principal.js';
+import { missingScopes } from '../../core/scopes.js';
 import { publishedName } from '../../core/tool.js';
 import type { Challenge } from './metadata.js';
 
@@ -18,10 +18,6 @@ export function grantedScopes(payload: JWTPayload): string[] {
   return [...scopes];
 }
 
-/** The required scopes the principal lacks. stdio callers are trusted (the launching process). */
-const missingScopes = (required: readonly string[], principal: Principal): string[] =>
-  principal.source === 'stdio' ? [] : required.filter((scope) => !principal.scopes.includes(scope));
-
 const forbidden = (tool: string, missing: readonly string[]) =>
   envelope(
     'FORBIDDEN',
@@ -32,7 +28,7 @@ const forbidden = (tool: string, missing: readonly string[]) =>
  * Step-up at the HTTP edge. A 2026-07-28 request names its tool in the `Mcp-Name` header (the SDK rejects
  * a header that disagrees with the body), so a missing scope is answered `403 insufficient_scope` before any
  * MCP handling: the answer OAuth clients act on by requesting a token with more scope. Older clients name
- * the tool only in the body; `requireToolScopes` refuses those calls inside the tool result instead.
+ * the tool only in the body; the operation middleware (core/scopes.ts) refuses those calls inside the tool result instead.
  */
 export function scopeChallenge(app: App, challenge: Challenge): HttpMiddleware {
   const required = new Map(
@@ -63,20 +59,5 @@ export function scopeChallenge(app: App, challenge: Challenge): HttpMiddleware {
       status: 403,
       headers: { 'www-authenticate': header },
     });
-  };
-}
-
-/** Refuses a call to a tool whose `scopes` the token does not grant (every protocol version). */
-export function requireToolScopes(app: App): ToolMiddleware {
-  return async (call, next) => {
-    const missing = missingScopes(call.tool.scopes ?? [], call.principal);
-    if (missing.length === 0) return next();
-    const reason = 'insufficient scope';
-    app.logger.warn(
-      { requestId: call.requestId, principal: call.principal.id, tool: call.name, missing, reason },
-      'auth rejected',
-    );
-    app.events.emit('auth.rejected', { status: 403, reason });
-    return { ok: false, error: forbidden(call.name, missing) };
   };
 }
