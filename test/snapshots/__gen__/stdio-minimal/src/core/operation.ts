@@ -41,6 +41,8 @@ export interface Operation {
   correlationId: string;
   runId?: string;
   signal: AbortSignal;
+  /** The operation's deadline in ms: middleware that waits on a dependency (a Redis limit check) waits no longer. */
+  timeoutMs?: number;
   /** The JSON-RPC `id` of the request. */
   rpcId?: string | number;
   /** `params._meta` as the client sent it, e.g. W3C trace context (`traceparent`, `tracestate`; SEP-414). */

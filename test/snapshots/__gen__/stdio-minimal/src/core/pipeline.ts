@@ -148,6 +148,7 @@ export class Pipeline {
       correlationId: context.correlationId,
       runId: context.runId,
       signal: controller.signal,
+      timeoutMs: spec.timeoutMs,
       rpcId: info.rpcId,
       meta: info.meta,
       protocolVersion: info.protocolVersion,

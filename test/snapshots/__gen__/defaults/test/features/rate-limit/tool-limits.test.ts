@@ -186,7 +186,7 @@ describe('toolLimits', () => {
       for (const runId of ['r1', 'r2', 'r3', 'r4', 'r5'])
         outcomes.push(await call(tool('search', 1), { runId }));
       expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, true, true, false, false]);
-      const error = errorOf(outcomes[3] as ToolOutcome);
+      const error = errorOf(outcomes[3] as Outcome);
       expect(error).toMatchObject({ error: 'BUDGET_EXHAUSTED', retryAfter: 600 });
       expect(error?.message).toContain('ceiling of 3 tool calls per 600 s across all its runs');
       // Another caller has its own ceiling.
