@@ -122,7 +122,11 @@ export function stampEnvelope(
   error: ErrorEnvelope,
   context: { requestId: string; correlationId: string; traceId?: string },
 ): ErrorEnvelope {
-  const stamped: ErrorEnvelope = { ...error, requestId: context.requestId, correlationId: context.correlationId };
+  const stamped: ErrorEnvelope = {
+    ...error,
+    requestId: context.requestId,
+    correlationId: context.correlationId,
+  };
   const traceId = error.traceId ?? context.traceId;
   if (traceId !== undefined) stamped.traceId = traceId;
   return stamped;
