@@ -117,9 +117,6 @@ export function toEnvelope(error: unknown): ErrorEnvelope {
   );
 }
 
-<<<<<<< HEAD
-/** The sentence an agent's model reads first in a failed tool result's text: code, message, retry hint. */
-=======
 /** The envelope with the request's IDs, so the caller can quote them (a trace ID a middleware set is kept). */
 export function stampEnvelope(
   error: ErrorEnvelope,
@@ -135,8 +132,7 @@ export function stampEnvelope(
   return stamped;
 }
 
-/** The one-line text an agent's model reads beside the structured envelope (tool results' `content`). */
->>>>>>> 162a99a (One operation pipeline for every MCP request; resources, prompts, completion, rich results, progress; npm run conformance passes the official suite (2026-07-28 37/37, 2025-11-25 30/30))
+/** The sentence an agent's model reads first in a failed tool result's text: code, message, retry hint. */
 export function envelopeText(error: ErrorEnvelope): string {
   const hint = error.retryable
     ? error.retryAfter !== undefined

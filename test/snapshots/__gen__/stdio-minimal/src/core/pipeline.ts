@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BaseConfig } from '../config.js';
+import { rootCause } from './cause.js';
 import { currentRequest, type RequestContext, requestContext } from './context.js';
 import { raceDeadline } from './deadline.js';
 import { envelope, stampEnvelope, toEnvelope } from './errors.js';
@@ -56,6 +57,15 @@ const LEVEL: Partial<Record<string, 'warn' | 'error'>> = {
 /** Abort reasons, so the outcome says who stopped the operation. */
 const CANCELLED = Symbol('cancelled by the client');
 const SHUTTING_DOWN = Symbol('server shutting down');
+
+/**
+ * An upstream failure's root cause (ECONNREFUSED, a TLS error) for its log line: the envelope tells the agent
+ * "unavailable, retry"; the operator needs to know why.
+ */
+const causeOf = (error: unknown) => {
+  const cause = rootCause(error);
+  return cause === undefined ? {} : { cause };
+};
 
 /** `_meta` values a client may send to tie calls together; capped so a client cannot flood the logs. */
 function metaId(meta: McpRequestInfo['meta'], key: string): string | undefined {
@@ -250,6 +260,7 @@ export class Pipeline {
       ...(spec.item && { args: redactArgs(operation.args) }),
       ...(!outcome.ok && { error: { code, message: outcome.error.message } }),
       ...(!outcome.ok && code === 'INTERNAL' && { err: outcome.cause }),
+      ...(!outcome.ok && code !== 'INTERNAL' && causeOf(outcome.cause)),
     };
     spec.log[LEVEL[code] ?? 'info'](line, LOG_MESSAGE[spec.kind]);
     this.#options.events.emit('operation', {
