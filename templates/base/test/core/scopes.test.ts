@@ -15,7 +15,11 @@ function setup() {
   const rejected: number[] = [];
   events.on('auth.rejected', ({ status }) => rejected.push(status));
   const logger = createLogger({ name: 'test', level: 'info', destination: logs.stream });
-  const app: App = { config: baseEnv.parse({}), logger, events, tools: [],
+  const app: App = {
+    config: baseEnv.parse({}),
+    logger,
+    events,
+    tools: [],
     resources: [],
     prompts: [],
     transport: 'http',

@@ -100,6 +100,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     tools: catalog.tools,
     resources: catalog.resources ?? [],
     prompts: catalog.prompts ?? [],
+    transport: transportName,
   };
 
   const runtimes: FeatureRuntime[] = [];

@@ -15,7 +15,15 @@ function setup() {
   const rejected: number[] = [];
   events.on('auth.rejected', ({ status }) => rejected.push(status));
   const logger = createLogger({ name: 'test', level: 'info', destination: logs.stream });
-  const app: App = { config: baseEnv.parse({}), logger, events, tools: [], resources: [], prompts: [] };
+  const app: App = {
+    config: baseEnv.parse({}),
+    logger,
+    events,
+    tools: [],
+    resources: [],
+    prompts: [],
+    transport: 'http',
+  };
   const operation = (principal: Principal, kind: OperationKind = 'tools/call'): Operation => ({
     kind,
     name: kind === 'resources/read' ? 'reports' : 'report_v1',
