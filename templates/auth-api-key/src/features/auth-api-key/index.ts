@@ -37,8 +37,7 @@ function apiKeyAuthenticator(keys: readonly ApiKey[], app: App): Authenticator {
         );
       }
       const key = findKey(keys, credential.key);
-      if (key === undefined)
-        return reject(403, 'unknown api key', 'The API key is not valid.');
+      if (key === undefined) return reject(403, 'unknown api key', 'The API key is not valid.');
       return { ok: true, principal: { id: key.name, scopes: key.scopes, source: 'api-key' } };
     },
   };

@@ -137,7 +137,8 @@ export function instrument(
   };
   const onDependencyHealth = (e: Payload<'dependency.health'>) =>
     dependencyUp.set({ dependency: dependency.value(e.name) }, e.ok ? 1 : 0);
-  const onConnectionRefused = (e: Payload<'connection.refused'>) => connectionsRefused.inc({ reason: e.reason });
+  const onConnectionRefused = (e: Payload<'connection.refused'>) =>
+    connectionsRefused.inc({ reason: e.reason });
   const onStoreEvicted = (e: Payload<'store.evicted'>) => evictions.inc({ store: store.value(e.store) });
 
   events.on('tool.call', onToolCall);

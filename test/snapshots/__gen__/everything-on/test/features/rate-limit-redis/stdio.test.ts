@@ -5,10 +5,7 @@ import { connectStdioClient } from '../../helpers/stdio.js';
 
 describe('the Redis store over stdio', () => {
   it('is not needed: without REDIS_URL the one client is limited in memory, and the log says so', async () => {
-    const { client, logs } = await connectStdioClient(
-      { RATE_LIMIT_PER_MINUTE: '1' },
-      { entry: BUILT_ENTRY },
-    );
+    const { client, logs } = await connectStdioClient({ RATE_LIMIT_PER_MINUTE: '1' }, { entry: BUILT_ENTRY });
     try {
       const call = () =>
         client.callTool({
