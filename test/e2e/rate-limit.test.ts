@@ -165,13 +165,14 @@ describe('rate limits, memory store', () => {
     }
   });
 
-  test('50 wrong API keys from one address: 401 up to the edge limit, then 429 before authentication', async () => {
+  test('50 wrong API keys from one address: refused (403) up to the edge limit, then 429 before authentication', async () => {
     const server = await boot(project, { EDGE_RATE_LIMIT_PER_MINUTE: '10' });
     const statuses: number[] = [];
     for (let i = 0; i < 50; i++) {
       statuses.push((await callTool(server, { authorization: `Bearer mcp_wrong${i}` })).status);
     }
-    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    // A wrong API key is a 403 without a challenge (OAuth-aware clients start discovery on any 401).
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(403));
     expect(statuses.slice(10)).toEqual(Array(40).fill(429));
     // One log line per rejected key up to the limit, then one sampled line for the lock-out.
     expect(server.output().match(/"msg":"auth rejected"/g)).toHaveLength(10);

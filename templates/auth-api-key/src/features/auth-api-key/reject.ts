@@ -16,7 +16,7 @@ import type { App, AuthOutcome } from '../../core/feature.js';
 export function rejecter(app: App) {
   return (status: 400 | 403, reason: string, message: string): AuthOutcome => {
     app.logger.warn({ requestId: currentRequest()?.requestId, status, reason }, 'auth rejected');
-    app.events.emit('auth.rejected', { status, reason });
+    app.events.emit('auth.rejected', { status, reason, stage: 'credentials' });
     return { ok: false, status, error: envelope('UNAUTHENTICATED', message), reason };
   };
 }

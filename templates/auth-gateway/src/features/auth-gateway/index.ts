@@ -1,9 +1,9 @@
 import type { FeatureModule, ReadinessCheck } from '../../core/feature.js';
+import { requireToolScopes } from '../../core/scopes.js';
 import { addressList, isTrusted } from './addresses.js';
 import { type GatewayEnv, gatewayEnv } from './env.js';
 import { assertionProof, type Proof, secretProof } from './proof.js';
 import { rejecter } from './reject.js';
-import { requireToolScopes } from './scopes.js';
 
 /** The configured proof. The env schema already requires exactly one; this keeps a gap from failing open. */
 function chooseProof(env: GatewayEnv): { proof: Proof; readiness: ReadinessCheck[] } {
@@ -29,7 +29,7 @@ export const authGateway: FeatureModule<typeof gatewayEnv> = {
     const reject = rejecter(app);
     return {
       readiness,
-      toolMiddleware: [requireToolScopes(app)],
+      toolMiddleware: [requireToolScopes(app, 'the gateway did not grant it.')],
       authenticator: {
         async authenticate(req) {
           const peer = req.socket.remoteAddress;

@@ -12,7 +12,7 @@ export function rejecter(app: App) {
     const requestId = currentRequest()?.requestId;
     if (status === 503) app.logger.error({ requestId, status, reason, peer }, 'auth rejected');
     else app.logger.warn({ requestId, status, reason, peer }, 'auth rejected');
-    app.events.emit('auth.rejected', { status, reason });
+    app.events.emit('auth.rejected', { status, reason, stage: 'credentials' });
     if (status === 503) {
       const message =
         'Requests cannot be checked right now: the gateway keys are unreachable. Retry shortly.';

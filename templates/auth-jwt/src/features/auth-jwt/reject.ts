@@ -16,7 +16,7 @@ export function rejecter(app: App) {
   ): AuthOutcome => {
     const log = status === 503 ? app.logger.error.bind(app.logger) : app.logger.warn.bind(app.logger);
     log({ requestId: currentRequest()?.requestId, status, reason }, 'auth rejected');
-    app.events.emit('auth.rejected', { status, reason });
+    app.events.emit('auth.rejected', { status, reason, stage: 'credentials' });
     return { ok: false, status, error, headers, reason };
   };
 }

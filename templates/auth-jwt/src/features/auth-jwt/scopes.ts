@@ -1,9 +1,8 @@
 import type { JWTPayload } from 'jose';
 import { currentRequest } from '../../core/context.js';
-import { envelope } from '../../core/errors.js';
-import type { App, HttpMiddleware, ToolMiddleware } from '../../core/feature.js';
+import type { App, HttpMiddleware } from '../../core/feature.js';
 import { sendEnvelope } from '../../core/http-response.js';
-import type { Principal } from '../../core/principal.js';
+import { forbiddenScope, missingScopes } from '../../core/scopes.js';
 import { publishedName } from '../../core/tool.js';
 import type { Challenge } from './metadata.js';
 
@@ -18,21 +17,14 @@ export function grantedScopes(payload: JWTPayload): string[] {
   return [...scopes];
 }
 
-/** The required scopes the principal lacks. stdio callers are trusted (the launching process). */
-const missingScopes = (required: readonly string[], principal: Principal): string[] =>
-  principal.source === 'stdio' ? [] : required.filter((scope) => !principal.scopes.includes(scope));
-
-const forbidden = (tool: string, missing: readonly string[]) =>
-  envelope(
-    'FORBIDDEN',
-    `${tool} needs the scope ${missing.join(' ')}: ask the authorization server for a token with it.`,
-  );
+/** Where a missing scope comes from, said in every FORBIDDEN of this mode. */
+export const TOKEN_ADVICE = 'ask the authorization server for a token with it.';
 
 /**
  * Step-up at the HTTP edge. A 2026-07-28 request names its tool in the `Mcp-Name` header (the SDK rejects
  * a header that disagrees with the body), so a missing scope is answered `403 insufficient_scope` before any
  * MCP handling: the answer OAuth clients act on by requesting a token with more scope. Older clients name
- * the tool only in the body; `requireToolScopes` refuses those calls inside the tool result instead.
+ * the tool only in the body; core's `requireToolScopes` refuses those calls inside the tool result instead.
  */
 export function scopeChallenge(app: App, challenge: Challenge): HttpMiddleware {
   const required = new Map(
@@ -57,26 +49,11 @@ export function scopeChallenge(app: App, challenge: Challenge): HttpMiddleware {
       },
       'auth rejected',
     );
-    app.events.emit('auth.rejected', { status: 403, reason });
+    app.events.emit('auth.rejected', { status: 403, reason, stage: 'scope' });
     const header = challenge({ error: 'insufficient_scope', scope: tool.scopes.join(' ') });
-    sendEnvelope(res, forbidden(publishedName(tool), missing), {
+    sendEnvelope(res, forbiddenScope(publishedName(tool), missing, TOKEN_ADVICE), {
       status: 403,
       headers: { 'www-authenticate': header },
     });
-  };
-}
-
-/** Refuses a call to a tool whose `scopes` the token does not grant (every protocol version). */
-export function requireToolScopes(app: App): ToolMiddleware {
-  return async (call, next) => {
-    const missing = missingScopes(call.tool.scopes ?? [], call.principal);
-    if (missing.length === 0) return next();
-    const reason = 'insufficient scope';
-    app.logger.warn(
-      { requestId: call.requestId, principal: call.principal.id, tool: call.name, missing, reason },
-      'auth rejected',
-    );
-    app.events.emit('auth.rejected', { status: 403, reason });
-    return { ok: false, error: forbidden(call.name, missing) };
   };
 }

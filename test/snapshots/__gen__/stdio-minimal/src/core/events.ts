@@ -20,7 +20,11 @@ export interface AppEvents {
   ];
   /** One per HTTP request, after the response finished. */
   'http.request': [{ route: string; method: string; status: number; durationMs: number }];
-  'auth.rejected': [{ status: number; reason: string }];
+  /**
+   * `credentials`: the authenticator refused who the caller claims to be (what limits before auth count);
+   * `scope`: a known caller asked for something its scopes do not cover.
+   */
+  'auth.rejected': [{ status: number; reason: string; stage: 'credentials' | 'scope' }];
   /** `auth`: a peer over its failed authentications, refused before authentication. */
   'limit.rejected': [{ kind: 'tool' | 'budget' | 'edge' | 'auth'; tool?: string }];
   /** A bounded in-memory map forgot its least recently used entry to stay under its size. */

@@ -12,8 +12,9 @@ const MINUTE_MS = 60_000;
 /**
  * The limit that runs before authentication. Credentials are checked before anyone is known, so a peer
  * (IPv4 address, IPv6 /64) sending wrong ones was never limited: 50 wrong keys were 50 × 401, each with its
- * hash comparison or signature check and its log line. Every refusal by the authenticator (400, 401; not 503,
- * which is ours, nor 403, which is a known caller lacking a scope) counts against the peer; once it has
+ * hash comparison or signature check and its log line. Every refusal of credentials by the authenticator (400,
+ * 401, and the 403 that api-key and gateway modes answer for a wrong key; not a 503, which is ours, nor a scope
+ * refusal, which is a known caller) counts against the peer; once it has
  * `perMinute` of them in the last minute, its requests get 429 before authentication until the oldest one
  * leaves the window. Only failures count, so clients behind one proxy address are not limited together
  * for their successful calls. The lock-outs are logged as one sampled line a minute.
@@ -21,8 +22,8 @@ const MINUTE_MS = 60_000;
 export function authFailureLimit(store: MemoryRateLimitStore, perMinute: number, app: App): HttpMiddleware {
   const keyOf = () => `auth-failures:${peerOf(currentRequest()?.clientIp) ?? 'unknown'}`;
   // Emitted by the auth feature inside the request's context, so the peer is the one that failed.
-  app.events.on('auth.rejected', ({ status }) => {
-    if (status === 400 || status === 401) void store.hit(keyOf(), perMinute, MINUTE_MS);
+  app.events.on('auth.rejected', ({ status, stage }) => {
+    if (stage === 'credentials' && status < 500) void store.hit(keyOf(), perMinute, MINUTE_MS);
   });
   const lockouts = new SampledLog(
     app.logger,

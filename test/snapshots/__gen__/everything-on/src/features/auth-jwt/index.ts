@@ -1,10 +1,11 @@
 import { envelope } from '../../core/errors.js';
 import type { FeatureModule } from '../../core/feature.js';
+import { requireToolScopes } from '../../core/scopes.js';
 import { readBearerToken } from './bearer.js';
 import { jwtEnv } from './env.js';
 import { protectedResource } from './metadata.js';
 import { rejecter } from './reject.js';
-import { grantedScopes, requireToolScopes, scopeChallenge } from './scopes.js';
+import { grantedScopes, scopeChallenge, TOKEN_ADVICE } from './scopes.js';
 import { tokenVerifier } from './verify.js';
 
 /**
@@ -25,7 +26,7 @@ export const authJwt: FeatureModule<typeof jwtEnv> = {
       routes,
       readiness: verifier.readiness,
       afterAuth: [scopeChallenge(app, challenge)],
-      toolMiddleware: [requireToolScopes(app)],
+      toolMiddleware: [requireToolScopes(app, TOKEN_ADVICE)],
       authenticator: {
         async authenticate(req) {
           const bearer = readBearerToken(req);

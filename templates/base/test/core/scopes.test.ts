@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { baseEnv } from '../../../src/config.js';
-import { AppEventBus } from '../../../src/core/events.js';
-import type { App, ToolCall } from '../../../src/core/feature.js';
-import { createLogger } from '../../../src/core/logger.js';
-import { type Principal, STDIO_CLIENT } from '../../../src/core/principal.js';
-import { defineTool } from '../../../src/core/tool.js';
-import { requireToolScopes } from '../../../src/features/auth-jwt/scopes.js';
-import { captureLogs } from '../../helpers/logs.js';
+import { baseEnv } from '../../src/config.js';
+import { AppEventBus } from '../../src/core/events.js';
+import type { App, ToolCall } from '../../src/core/feature.js';
+import { createLogger } from '../../src/core/logger.js';
+import { type Principal, STDIO_CLIENT } from '../../src/core/principal.js';
+import { requireToolScopes } from '../../src/core/scopes.js';
+import { defineTool } from '../../src/core/tool.js';
+import { captureLogs } from '../helpers/logs.js';
 
 const report = defineTool({
   name: 'report',
@@ -23,8 +23,8 @@ const report = defineTool({
 function setup() {
   const logs = captureLogs();
   const events = new AppEventBus();
-  const rejected: number[] = [];
-  events.on('auth.rejected', ({ status }) => rejected.push(status));
+  const rejected: string[] = [];
+  events.on('auth.rejected', ({ status, stage }) => rejected.push(`${status} ${stage}`));
   const logger = createLogger({ name: 'test', level: 'info', destination: logs.stream });
   const app: App = { config: baseEnv.parse({}), logger, events, tools: [report], transport: 'http' };
   const call = (principal: Principal): ToolCall => ({
@@ -36,18 +36,19 @@ function setup() {
     correlationId: 'req-1',
     signal: new AbortController().signal,
   });
-  return { middleware: requireToolScopes(app), call, logs: logs.lines, rejected };
+  return { middleware: requireToolScopes(app, 'ask for it.'), call, logs: logs.lines, rejected };
 }
 
 const next = async () => ({ ok: true as const, result: { ok: true } });
 
+/** One check for every auth mode: each grants scopes its own way and passes its advice for the message. */
 describe('tool scopes', () => {
   it('refuses a caller missing any declared scope, naming what is missing; logged and counted', async () => {
     const { middleware, call, logs, rejected } = setup();
-    const outcome = await middleware(call({ id: 'u', scopes: ['reports:read'], source: 'jwt' }), next);
+    const outcome = await middleware(call({ id: 'u', scopes: ['reports:read'], source: 'api-key' }), next);
     expect(outcome).toMatchObject({ ok: false, error: { error: 'FORBIDDEN', retryable: false } });
-    expect(JSON.stringify(outcome)).toContain('reports:export');
-    expect(rejected).toEqual([403]);
+    expect(JSON.stringify(outcome)).toContain('report_v1 needs the scope reports:export: ask for it.');
+    expect(rejected).toEqual(['403 scope']);
     const line = logs.find((l) => l.msg === 'auth rejected');
     expect(line).toMatchObject({ requestId: 'req-1', reason: 'insufficient scope' });
   });
@@ -55,7 +56,7 @@ describe('tool scopes', () => {
   it('lets a caller with every scope through', async () => {
     const { middleware, call, rejected } = setup();
     const scopes = ['reports:export', 'reports:read', 'other'];
-    expect(await middleware(call({ id: 'u', scopes, source: 'jwt' }), next)).toEqual({
+    expect(await middleware(call({ id: 'u', scopes, source: 'api-key' }), next)).toEqual({
       ok: true,
       result: { ok: true },
     });
