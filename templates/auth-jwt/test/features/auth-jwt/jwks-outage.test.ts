@@ -52,6 +52,9 @@ describe('jwt auth: an identity provider in trouble is not stormed, and does not
     // Stale keys: each call may trigger a background refresh, but the cooldown lets at most one through.
     const during = await Promise.all(Array.from({ length: 30 }, (_, i) => call(server, `stale-${i}`)));
     expect(new Set(during.map((reply) => reply.status))).toEqual(new Set([200]));
+    // The refresh runs in the background: wait for it to reach the provider, then check no second one follows.
+    await vi.waitFor(() => expect(jwks.fetches()).toBe(2), { timeout: 2_000, interval: 20 });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => call(server, `stale-again-${i}`)));
     expect(jwks.fetches()).toBe(2);
     const probe = await fetch(new URL('/readyz', server.url));
     expect(probe.status).toBe(200);
