@@ -48,7 +48,8 @@ describe('jwt auth: an identity provider in trouble is not stormed, and does not
     expect(jwks.fetches()).toBe(1);
 
     jwks.failWith(500);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // Past both the max age (100 ms) and the cooldown (1 s) since the first fetch: the next call may refresh.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     // Stale keys: each call may trigger a background refresh, but the cooldown lets at most one through.
     const during = await Promise.all(Array.from({ length: 30 }, (_, i) => call(server, `stale-${i}`)));
     expect(new Set(during.map((reply) => reply.status))).toEqual(new Set([200]));
