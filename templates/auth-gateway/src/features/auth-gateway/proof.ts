@@ -2,8 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { errors, type JWTPayload, jwtVerify } from 'jose';
 import type { ReadinessCheck } from '../../core/feature.js';
+import { JwksCache } from '../../core/jwks-cache.js';
 import type { GatewayEnv } from './env.js';
-import { JwksCache } from './jwks-cache.js';
 import { VerifiedCache } from './verified-cache.js';
 
 /** Who the gateway says is calling, once its proof checks out; otherwise why not (for the log). */

@@ -1,7 +1,7 @@
 import { errors, type JWTHeaderParameters, type JWTPayload, type JWTVerifyOptions, jwtVerify } from 'jose';
 import type { ReadinessCheck } from '../../core/feature.js';
+import { JwksCache } from '../../core/jwks-cache.js';
 import { algorithmsOf, type JwtEnv } from './env.js';
-import { JwksCache } from './jwks-cache.js';
 import { VerifiedCache } from './verified-cache.js';
 
 export type Verification =

@@ -1,5 +1,5 @@
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { describeError } from '../../core/cause.js';
+import { describeError } from './cause.js';
 
 export interface JwksCacheOptions {
   /** Least time between two fetches, whatever their outcome. */
