@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { assertInsideProject } from './inside.js';
 import { isExecutable, type VirtualTree } from './tree.js';
@@ -20,11 +21,18 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function writeTree(root: string, tree: VirtualTree): Promise<void> {
+/**
+ * Synchronous on purpose: a hundred small files written one promise at a time spent most of their time waiting
+ * for the thread pool (issue 15), and a CLI has nothing else to do meanwhile. Each folder is made once.
+ */
+function writeTree(root: string, tree: VirtualTree): void {
+  const made = new Set<string>();
   for (const [path, text] of tree) {
     const file = join(root, path);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, text, { mode: isExecutable(text) ? 0o755 : 0o644 });
+    const dir = dirname(file);
+    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+    made.add(dir);
+    writeFileSync(file, text, { mode: isExecutable(text) ? 0o755 : 0o644 });
   }
 }
 
@@ -41,7 +49,7 @@ export async function writeNewProject(target: string, tree: VirtualTree): Promis
   const createdParent = await mkdir(parent, { recursive: true });
   const staging = await mkdtemp(join(parent, `.${basename(target)}.prod-mcp-`));
   try {
-    await writeTree(staging, tree);
+    writeTree(staging, tree);
     await rename(staging, target);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
@@ -73,7 +81,7 @@ export async function applyFiles(
   const steps: Step[] = [];
   const createdDirs: string[] = [];
   try {
-    await writeTree(join(staging, 'new'), writes);
+    writeTree(join(staging, 'new'), writes);
     const backupOf = async (path: string): Promise<string | undefined> => {
       const current = join(target, path);
       if (!(await exists(current))) return undefined;

@@ -9,7 +9,7 @@ export const CLI = join(REPO, 'dist', 'cli', 'index.js');
 
 /** `npm test` builds first; a lone `vitest run test/cli` builds here if dist/ is missing. */
 export function ensureBuilt(): void {
-  if (!existsSync(CLI)) execaSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO });
+  if (!existsSync(CLI)) execaSync('npm', ['run', 'build', '--silent'], { cwd: REPO });
 }
 
 export const scratch = (): string => mkdtempSync(join(tmpdir(), 'prod-mcp-cli-'));

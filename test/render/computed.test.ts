@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { envExample } from '../../src/core/computed/env-example.js';
-import { compareImportPaths, featuresGenerated } from '../../src/core/computed/features-generated.js';
+import {
+  compareImportPaths,
+  compareSegments,
+  featuresGenerated,
+} from '../../src/core/computed/features-generated.js';
 import { packageJson } from '../../src/core/computed/package-json.js';
 import { answers, feature } from './fixtures.js';
 
@@ -109,6 +113,37 @@ describe('src/features.generated.ts', () => {
       './f/rate-limit-memory/i.js',
       './f/Z/i.js',
     ]);
+  });
+
+  test('segments compare exactly as Intl.Collator (numeric, base) does, over printable ASCII', () => {
+    // The generator writes its own comparison to avoid Intl.Collator's start-up cost; ICU is the oracle here.
+    const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+    const alphabet = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).filter(
+      (c) => c !== '/',
+    );
+    let seed = 15;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const word = (): string =>
+      Array.from({ length: next(5) }, () => alphabet[next(alphabet.length)]).join('');
+    const disagreements: string[] = [];
+    for (let i = 0; i < 20000; i++) {
+      const [a, b] = [word(), word()];
+      if (Math.sign(collator.compare(a, b)) !== Math.sign(compareSegments(a, b)))
+        disagreements.push(`${a} ${b}`);
+    }
+    const pairs: [string, string][] = [
+      ['d9', 'd10'],
+      ['a-b', 'a_b'],
+      ['x01', 'x1'],
+      ['Rate', 'rate-limit'],
+    ];
+    for (const [a, b] of pairs)
+      if (Math.sign(collator.compare(a, b)) !== Math.sign(compareSegments(a, b)))
+        disagreements.push(`${a} ${b}`);
+    expect(disagreements).toEqual([]);
   });
 
   const many = [

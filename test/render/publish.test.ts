@@ -33,6 +33,8 @@ describe('publishing', () => {
     );
     expect(packed.has('package.json')).toBe(true);
     expect(packed.has('dist/cli/index.js')).toBe(true);
+    // The build's precompiled templates (src/core/handlebars.ts): without them every create compiles them all.
+    expect(packed.has('dist/precompiled-templates.cjs')).toBe(true);
     const missing = templateFiles().filter((path) => !packed.has(`templates/${path}`));
     expect(missing).toEqual([]);
   });
