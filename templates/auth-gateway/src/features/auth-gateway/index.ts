@@ -1,13 +1,15 @@
-import type { FeatureModule, ReadinessCheck } from '../../core/feature.js';
+import type { App, FeatureModule, ReadinessCheck } from '../../core/feature.js';
 import { requireToolScopes } from '../../core/scopes.js';
+import { verifiedTokens } from '../../core/verified-cache.js';
 import { addressList, isTrusted } from './addresses.js';
 import { type GatewayEnv, gatewayEnv } from './env.js';
 import { assertionProof, type Proof, secretProof } from './proof.js';
 import { rejecter } from './reject.js';
 
 /** The configured proof. The env schema already requires exactly one; this keeps a gap from failing open. */
-function chooseProof(env: GatewayEnv): { proof: Proof; readiness: ReadinessCheck[] } {
-  if (env.GATEWAY_JWKS_URL !== undefined) return assertionProof(env.GATEWAY_JWKS_URL, env);
+function chooseProof(env: GatewayEnv, app: App): { proof: Proof; readiness: ReadinessCheck[] } {
+  if (env.GATEWAY_JWKS_URL !== undefined)
+    return assertionProof(env.GATEWAY_JWKS_URL, env, verifiedTokens(app, 'auth-gateway-assertions'));
   if (env.GATEWAY_SECRET !== undefined) return { proof: secretProof(env.GATEWAY_SECRET, env), readiness: [] };
   throw new Error('auth-gateway: set GATEWAY_JWKS_URL or GATEWAY_SECRET');
 }
@@ -25,7 +27,7 @@ export const authGateway: FeatureModule<typeof gatewayEnv> = {
   setup(env, app) {
     const proxies =
       env.GATEWAY_TRUSTED_PROXIES.length > 0 ? addressList(env.GATEWAY_TRUSTED_PROXIES).list : undefined;
-    const { proof, readiness } = chooseProof(env);
+    const { proof, readiness } = chooseProof(env, app);
     const reject = rejecter(app);
     return {
       readiness,

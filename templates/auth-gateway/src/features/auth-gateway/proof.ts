@@ -3,8 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { errors, type JWTPayload, jwtVerify } from 'jose';
 import type { ReadinessCheck } from '../../core/feature.js';
 import { JwksCache } from '../../core/jwks-cache.js';
+import { VerifiedCache } from '../../core/verified-cache.js';
 import type { GatewayEnv } from './env.js';
-import { VerifiedCache } from './verified-cache.js';
 
 /** Who the gateway says is calling, once its proof checks out; otherwise why not (for the log). */
 export type ProofResult =
@@ -41,9 +41,13 @@ function scopesOf(payload: JWTPayload): string[] {
  * The gateway signs an assertion per request (Cloud IAP, Cloudflare Access, Envoy jwt_authn, ...): verify it
  * against the gateway's published keys with issuer, audience and algorithms pinned. The identity is the
  * claim inside the verified assertion; any plain identity header is ignored. Gateways resend one assertion
- * for a while, so a verified one is remembered for up to a minute (see VerifiedCache).
+ * for a while, so a verified one is remembered in `verified` for up to a minute (see VerifiedCache).
  */
-export function assertionProof(url: string, env: GatewayEnv): { proof: Proof; readiness: ReadinessCheck[] } {
+export function assertionProof(
+  url: string,
+  env: GatewayEnv,
+  verified: VerifiedCache<ProofResult>,
+): { proof: Proof; readiness: ReadinessCheck[] } {
   // At most one fetch per 30 s whatever the outcome, and held keys keep verifying while the endpoint fails.
   const keys = new JwksCache(new URL(url), { cooldownMs: JWKS_COOLDOWN_MS });
   const claim = env.GATEWAY_IDENTITY_CLAIM;
@@ -54,7 +58,6 @@ export function assertionProof(url: string, env: GatewayEnv): { proof: Proof; re
     clockTolerance: 5,
     requiredClaims: ['exp', claim],
   };
-  const verified = new VerifiedCache<ProofResult>(60_000, 10_000);
   const proof: Proof = async (req) => {
     const assertion = single(req, env.GATEWAY_ASSERTION_HEADER);
     if (assertion === undefined) return fail('no single gateway assertion');

@@ -1,6 +1,7 @@
 import { envelope } from '../../core/errors.js';
 import type { FeatureModule } from '../../core/feature.js';
 import { requireToolScopes } from '../../core/scopes.js';
+import { verifiedTokens } from '../../core/verified-cache.js';
 import { readBearerToken } from './bearer.js';
 import { jwtEnv } from './env.js';
 import { protectedResource } from './metadata.js';
@@ -19,7 +20,7 @@ export const authJwt: FeatureModule<typeof jwtEnv> = {
   transports: ['http'],
   env: jwtEnv,
   setup(env, app) {
-    const verifier = tokenVerifier(env);
+    const verifier = tokenVerifier(env, verifiedTokens(app, 'auth-jwt-tokens'));
     const { routes, challenge } = protectedResource(env, app.tools);
     const reject = rejecter(app);
     return {

@@ -1,8 +1,8 @@
 import { errors, type JWTHeaderParameters, type JWTPayload, type JWTVerifyOptions, jwtVerify } from 'jose';
 import type { ReadinessCheck } from '../../core/feature.js';
 import { JwksCache } from '../../core/jwks-cache.js';
+import { VerifiedCache } from '../../core/verified-cache.js';
 import { algorithmsOf, type JwtEnv } from './env.js';
-import { VerifiedCache } from './verified-cache.js';
 
 export type Verification =
   | { ok: true; subject: string; payload: JWTPayload }
@@ -48,10 +48,10 @@ export interface TokenVerifier {
  * With a JWKS, only access tokens (`typ: at+jwt`, RFC 9068) are accepted unless JWT_TOKEN_TYPES says otherwise.
  * The JWKS is cached (see JwksCache: at most one fetch per cooldown whatever the outcome, stale keys keep
  * verifying while the provider is down), so no traffic pattern turns into a flood against the identity
- * provider. Tokens that verified are remembered
- * for up to a minute (see VerifiedCache): agents send one token with many calls.
+ * provider. Tokens that verified are remembered in `verified` for up to a minute (see VerifiedCache): agents
+ * send one token with many calls.
  */
-export function tokenVerifier(env: JwtEnv): TokenVerifier {
+export function tokenVerifier(env: JwtEnv, verified: VerifiedCache<Verification>): TokenVerifier {
   const options: JWTVerifyOptions = {
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
@@ -85,7 +85,6 @@ export function tokenVerifier(env: JwtEnv): TokenVerifier {
       },
     });
   }
-  const verified = new VerifiedCache<Verification>(60_000, 10_000);
   return {
     readiness,
     async verify(token) {

@@ -34,8 +34,8 @@ describe('RedisRateLimitStore when Redis goes away', () => {
     return decisions.join() === 'true,true,false';
   }
 
-  it("fail-open: falls back to this replica's share in memory, reports degraded, logs it once, and recovers", async () => {
-    const opened = await redisStore(redis.url, { policy: 'fail-open', replicasHint: 2 });
+  it("fail-open: falls back to this replica's share in a bounded memory, reports degraded, logs it once, and recovers", async () => {
+    const opened = await redisStore(redis.url, { policy: 'fail-open', replicasHint: 2, maxKeys: 3 });
     store = opened.store;
     const key = randomUUID();
     expect((await opened.store.hit(key, 1, 60_000)).allowed).toBe(true);
@@ -50,6 +50,16 @@ describe('RedisRateLimitStore when Redis goes away', () => {
     const outageLogs = opened.logs.filter((line) => line.level === ERROR);
     expect(outageLogs).toHaveLength(1);
     expect(outageLogs[0]?.msg).toContain('each replica enforces 1/2 of every limit');
+    // The fallback memory is bounded (RATE_LIMIT_MAX_KEYS=3): 10 more keys forget 8, each reported, one warning.
+    for (let run = 0; run < 10; run++) await opened.store.hit(`budget:run:alice:run-${run}`, 2, 60_000);
+    expect(opened.evicted).toEqual(Array(8).fill('rate-limit-redis-fallback'));
+    const full = opened.logs.filter(
+      (line) => line.level === WARN && line.store === 'rate-limit-redis-fallback',
+    );
+    expect(full.map((line) => line.msg)).toEqual([expect.stringContaining('(RATE_LIMIT_MAX_KEYS=3)')]);
+    // The newest run is still counted (its share of 1 is spent); the oldest was forgotten and starts afresh.
+    expect((await opened.store.hit('budget:run:alice:run-9', 2, 60_000)).allowed).toBe(false);
+    expect((await opened.store.hit('budget:run:alice:run-0', 2, 60_000)).allowed).toBe(true);
 
     await redis.restart();
     await vi.waitFor(async () => expect(await enforced(opened.store)).toBe(true), {

@@ -1,6 +1,6 @@
+import { evictionReporter } from '../../core/bounded-map.js';
 import type { App, FeatureRuntime } from '../../core/feature.js';
 import type { RateLimitStore } from '../../core/rate-limit.js';
-import { SampledLog } from '../../core/sampled-log.js';
 import { authFailureLimit } from './auth-failures.js';
 import { edgeLimit } from './edge-limit.js';
 import type { LimitsEnv } from './env.js';
@@ -41,16 +41,13 @@ export function createLimits(store: RateLimitStore, env: LimitsEnv, app: App): F
 }
 
 /** A memory store of at most RATE_LIMIT_MAX_KEYS keys that says when it forgets one: an event and a sampled warning. */
-export function memoryStore(name: string, env: LimitsEnv, app: App): MemoryRateLimitStore {
-  const evictions = new SampledLog(
-    app.logger,
-    `rate-limit store "${name}" is full (RATE_LIMIT_MAX_KEYS=${env.RATE_LIMIT_MAX_KEYS}): forgetting the least recently used keys`,
-  );
+export function memoryStore(
+  name: string,
+  env: Pick<LimitsEnv, 'RATE_LIMIT_MAX_KEYS'>,
+  app: Pick<App, 'events' | 'logger'>,
+): MemoryRateLimitStore {
   return new MemoryRateLimitStore(undefined, {
     maxKeys: env.RATE_LIMIT_MAX_KEYS,
-    onEvict: () => {
-      app.events.emit('store.evicted', { store: `rate-limit-${name}` });
-      evictions.note('evicted');
-    },
+    onEvict: evictionReporter(app, `rate-limit-${name}`, `RATE_LIMIT_MAX_KEYS=${env.RATE_LIMIT_MAX_KEYS}`),
   });
 }

@@ -1,3 +1,4 @@
+import { BoundedMap } from '../../core/bounded-map.js';
 import type { RateLimitDecision, RateLimitStore } from '../../core/rate-limit.js';
 
 /** One key's recent hits (oldest first; appended in clock order, so always sorted) and its window. */
@@ -23,22 +24,19 @@ export const DEFAULT_MAX_KEYS = 50_000;
  * Sliding-window log in process memory: the exact twin of the Redis script (a hit `windowMs` old has left the
  * window; a refusal waits until the oldest hit leaves). `hit` does all its work synchronously, which is what
  * makes it atomic within one process. Counts are per process: several replicas need the Redis store.
- * Bounded: the map is kept in least-recently-hit order and the oldest key goes first when it is full.
+ * Bounded (a BoundedMap): the least recently hit key goes first when it is full.
  * Forgetting a key forgets its hits, so an evicted caller starts afresh; that is the price of a bound, and
  * why evictions are counted and logged.
  */
 export class MemoryRateLimitStore implements RateLimitStore {
-  readonly #logs = new Map<string, HitLog>();
+  readonly #logs: BoundedMap<string, HitLog>;
   readonly #now: () => number;
   readonly #sweeper: NodeJS.Timeout;
-  readonly #maxKeys: number;
-  readonly #onEvict: (key: string) => void;
 
   /** `now` is injectable so tests can place hits at exact instants; it must never go backwards. */
   constructor(now: () => number = () => performance.now(), options: MemoryStoreOptions = {}) {
     this.#now = now;
-    this.#maxKeys = Math.max(1, options.maxKeys ?? DEFAULT_MAX_KEYS);
-    this.#onEvict = options.onEvict ?? (() => {});
+    this.#logs = new BoundedMap(options.maxKeys ?? DEFAULT_MAX_KEYS, options.onEvict);
     // Keys nobody hits again would otherwise stay until evicted (one per principal, IP, run).
     this.#sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
   }
@@ -46,13 +44,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
   async hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
     let log = this.#logs.get(key);
     if (log === undefined) {
-      this.#makeRoom();
       log = { hits: [], windowMs };
-    } else {
-      // Re-inserting moves the key to the end: the map's order is least recently hit first.
-      this.#logs.delete(key);
+      this.#logs.set(key, log);
     }
-    this.#logs.set(key, log);
     log.windowMs = windowMs;
     const decision = this.#decide(log, limit, windowMs);
     if (decision.allowed) {
@@ -64,7 +58,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   /** What `hit` would decide, without recording a hit (for checks that count something else, e.g. failures). */
   peek(key: string, limit: number, windowMs: number): RateLimitDecision {
-    const log = this.#logs.get(key);
+    const log = this.#logs.peek(key);
     if (log === undefined) return { allowed: limit > 0, remaining: limit, retryAfterMs: 0 };
     return this.#decide(log, limit, windowMs);
   }
@@ -78,19 +72,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return { allowed: false, remaining: 0, retryAfterMs: oldest + windowMs - now };
   }
 
-  #makeRoom(): void {
-    while (this.#logs.size >= this.#maxKeys) {
-      const oldest = this.#logs.keys().next();
-      if (oldest.done) return;
-      this.#logs.delete(oldest.value);
-      this.#onEvict(oldest.value);
-    }
-  }
-
   /** Forgets keys whose every hit has left the window. Runs every minute; callable directly. */
   sweep(): void {
     const now = this.#now();
-    for (const [key, log] of this.#logs) {
+    for (const [key, log] of this.#logs.entries()) {
       const newest = log.hits.at(-1);
       if (newest === undefined || newest <= now - log.windowMs) this.#logs.delete(key);
     }

@@ -79,4 +79,22 @@ describe('limits over HTTP with the memory store', () => {
     expect(body).toMatchObject({ error: 'RATE_LIMITED', retryable: true, requestId: expect.any(String) });
     expect(flooded.headers.get('retry-after')).toBe(String(body.retryAfter));
   });
+
+  it('holds at most RATE_LIMIT_MAX_KEYS keys under caller-chosen run ids, and reports what it forgets', async () => {
+    const server = await serve({ CALL_BUDGET: '1', RATE_LIMIT_MAX_KEYS: '3' });
+    const evicted: string[] = [];
+    server.events.on('store.evicted', (event) => evicted.push(event.store));
+    const client = await connect(server.url);
+    const call = (runId: string) => client.callTool({ name: 'ping_v1', arguments: {}, _meta: { runId } });
+    for (let run = 0; run < 10; run++) expect((await call(`run-${run}`)).isError).toBeFalsy();
+
+    // 10 run keys and the caller's all-runs key, 3 held: 8 forgotten, each one an event (the metric's source).
+    expect(evicted).toEqual(Array(8).fill('rate-limit-calls'));
+    const warnings = server.logs.filter((line) => line.level === 'warn' && line.store === 'rate-limit-calls');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.msg).toContain('RATE_LIMIT_MAX_KEYS=3');
+    // The newest run is still counted; the oldest was forgotten, so its budget starts afresh (the price).
+    expect(envelopeOf(await call('run-9')).error).toBe('BUDGET_EXHAUSTED');
+    expect((await call('run-0')).isError).toBeFalsy();
+  });
 });

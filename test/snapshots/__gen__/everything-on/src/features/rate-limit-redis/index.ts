@@ -3,8 +3,7 @@ import { ConfigError } from '../../config.js';
 import { positiveInt } from '../../core/env.js';
 import type { FeatureModule } from '../../core/feature.js';
 import { limitsEnv } from '../rate-limit/env.js';
-import { createLimits } from '../rate-limit/limits.js';
-import { MemoryRateLimitStore } from '../rate-limit/memory-store.js';
+import { createLimits, memoryStore } from '../rate-limit/limits.js';
 import { createRedisClient } from './redis-client.js';
 import { RedisHealth } from './redis-health.js';
 import { RedisRateLimitStore } from './redis-store.js';
@@ -43,7 +42,7 @@ export const rateLimitRedis: FeatureModule<typeof rateLimitRedisEnv> = {
       // A stdio server is spawned by its one client: there are no replicas to share counts with, so an MCP
       // client's config needs no Redis. Limits and budgets still hold, in this process.
       logger.info('stdio without REDIS_URL: rate limits and budgets are counted in process memory');
-      return createLimits(new MemoryRateLimitStore(), env, app);
+      return createLimits(memoryStore('calls', env, app), env, app);
     }
     const health = new RedisHealth(logger, app.events, env.REDIS_FAILURE_POLICY, env.REPLICAS_HINT);
     const store = await RedisRateLimitStore.connect(createRedisClient(env.REDIS_URL), {
@@ -51,6 +50,7 @@ export const rateLimitRedis: FeatureModule<typeof rateLimitRedisEnv> = {
       timeoutMs: env.REDIS_TIMEOUT_MS,
       replicasHint: env.REPLICAS_HINT,
       health,
+      fallback: memoryStore('redis-fallback', env, app),
     });
     return { ...createLimits(store, env, app), readiness: [store.readiness] };
   },

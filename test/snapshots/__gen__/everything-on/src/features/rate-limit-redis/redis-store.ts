@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ToolError } from '../../core/errors.js';
 import type { ReadinessCheck } from '../../core/feature.js';
 import type { HitOptions, RateLimitDecision, RateLimitStore } from '../../core/rate-limit.js';
-import { MemoryRateLimitStore } from '../rate-limit/memory-store.js';
+import type { MemoryRateLimitStore } from '../rate-limit/memory-store.js';
 import { CONNECT_TIMEOUT_MS, type RedisClient, untilAborted, withTimeout } from './redis-client.js';
 import type { RedisHealth } from './redis-health.js';
 
@@ -21,6 +21,8 @@ export interface RedisStoreOptions {
   /** How many replicas share the limits: during a fail-open outage each enforces 1/N of every limit. */
   replicasHint: number;
   health: RedisHealth;
+  /** Where fail-open counts while Redis is down (bounded, like every memory store; the store closes it). */
+  fallback: MemoryRateLimitStore;
 }
 
 /**
@@ -33,7 +35,6 @@ export interface RedisStoreOptions {
 export class RedisRateLimitStore implements RateLimitStore {
   readonly #client: RedisClient;
   readonly #options: RedisStoreOptions;
-  readonly #fallback = new MemoryRateLimitStore();
   // Each hit needs a member unique across replicas: a random per-process tag and a counter are shorter than a
   // UUID per hit (the log holds up to `limit` of them per key).
   readonly #memberTag = randomBytes(6).toString('base64url');
@@ -102,7 +103,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     // Rounded down, so the replicas together never allow more than the limit; at least 1, so a small limit
     // does not turn into a refusal of everything.
     const share = Math.max(1, Math.floor(limit / replicasHint));
-    return this.#fallback.hit(key, share, windowMs);
+    return this.#options.fallback.hit(key, share, windowMs);
   }
 
   /** A PING now and then while the circuit is open and the client is connected: any answer closes it. */
@@ -140,7 +141,7 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   async close(): Promise<void> {
     this.#options.health.close();
-    await this.#fallback.close();
+    await this.#options.fallback.close();
     // Close politely when connected; a Redis that hangs (or is away) must not hang the shutdown.
     if (!this.#client.isReady) return this.#client.destroy();
     await withTimeout(this.#client.close(), PROBE_TIMEOUT_MS).catch(() => this.#client.destroy());

@@ -2,7 +2,10 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { type RunningApp, startApp } from '../../../src/app.js';
+import { BoundedMap, evictionReporter } from '../../../src/core/bounded-map.js';
+import type { FeatureModule } from '../../../src/core/feature.js';
 import type { ToolDefinition } from '../../../src/core/tool.js';
 import { features } from '../../../src/features.generated.js';
 import { tools } from '../../../src/tools/index.js';
@@ -18,11 +21,15 @@ import { parseMetrics, type Sample, sampleValue } from './prometheus.js';
 const TOKEN = 'metrics-token-for-tests-0123456789';
 const observed = features.filter((feature) => ['http', 'otel', 'metrics'].includes(feature.id));
 
-async function start(env: Record<string, string>, extraTools: readonly ToolDefinition[] = []) {
+async function start(
+  env: Record<string, string>,
+  extraTools: readonly ToolDefinition[] = [],
+  extraFeatures: readonly FeatureModule[] = [],
+) {
   const logs = captureLogs();
   const app = await startApp({
     env: { PORT: '0', HOST: '127.0.0.1', ...env },
-    features: observed,
+    features: [...observed, ...extraFeatures],
     tools: [...tools, ...extraTools],
     logDestination: logs.stream,
   });
@@ -165,5 +172,26 @@ describe('with neither METRICS_TOKEN nor METRICS_PORT', () => {
     expect(
       logs.lines.some((line) => line.level === 'warn' && String(line.msg).includes('METRICS_TOKEN')),
     ).toBe(true);
+  });
+});
+
+describe('evictions from bounded in-memory stores', () => {
+  it('counts every entry a store forgot, by store', async () => {
+    // Every bounded store (rate limits, verified tokens) reports through evictionReporter; this one, set up
+    // after metrics, forgets 3 of 5 keys as the server starts.
+    const overfilled: FeatureModule = {
+      id: 'overfilled-store',
+      env: z.object({}),
+      setup(_env, app) {
+        const map = new BoundedMap<string, number>(2, evictionReporter(app, 'probe', '2 keys'));
+        for (let i = 0; i < 5; i++) map.set(`key-${i}`, i);
+        return {};
+      },
+    };
+    const { app, url } = await start({ METRICS_TOKEN: TOKEN }, [], [overfilled]);
+    const response = await scrape(url, TOKEN);
+    await app.shutdown('test finished');
+    const samples = parseMetrics(await response.text());
+    expect(sampleValue(samples, 'mcp_store_evictions_total', { store: 'probe' })).toBe(3);
   });
 });
