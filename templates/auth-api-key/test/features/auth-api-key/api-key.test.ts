@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../../src/features/auth-api-key/keys.js';
 import { connectClient, startHttpServer, type TestServer } from '../../helpers/http-server.js';
-import { envelopeOf } from '../../helpers/results.js';
-import { callTool } from './mcp-request.js';
-import { handlerRuns, report, whoami } from './probe-tools.js';
+import { callTool } from '../../helpers/mcp-request.js';
+import { callReport, handlerRuns, REFUSED_FOR_SCOPE, report, whoami } from '../../helpers/probe-tools.js';
 
 const newKey = () => `mcp_${randomBytes(32).toString('base64url')}`;
 const ALICE = newKey();
@@ -161,13 +160,7 @@ describe('api-key auth: hostile battery (every case must be rejected before any 
 
   it('missing scope: the tool is refused with FORBIDDEN naming the scope, and never runs', async () => {
     const client = await connectClient(server.url, { authorization: `Bearer ${ALICE}` });
-    const runsBefore = handlerRuns.count;
-    const result = await client.callTool({ name: 'report_v1', arguments: {} });
-    await client.close();
-    expect(result.isError).toBe(true);
-    expect(envelopeOf(result)).toMatchObject({ error: 'FORBIDDEN', retryable: false });
-    expect(envelopeOf(result).message).toContain('reports:read');
-    expect(handlerRuns.count).toBe(runsBefore);
+    expect(await callReport(client)).toMatchObject(REFUSED_FOR_SCOPE);
   });
 });
 

@@ -1,10 +1,9 @@
 import { exportSPKI, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, startHttpServer, type TestServer } from '../../helpers/http-server.js';
-import { envelopeOf } from '../../helpers/results.js';
-import { ecKey, startJwksServer } from './gateway-keys.js';
-import { callTool } from './mcp-request.js';
-import { handlerRuns, report, whoami } from './probe-tools.js';
+import { type SigningKey, signingKey, startJwksServer } from '../../helpers/jwks-server.js';
+import { callTool } from '../../helpers/mcp-request.js';
+import { callReport, handlerRuns, REFUSED_FOR_SCOPE, report, whoami } from '../../helpers/probe-tools.js';
 
 // Shaped like Cloud IAP: ES256 assertions in x-goog-iap-jwt-assertion, the user in the `email` claim.
 const ISSUER = 'https://cloud.google.com/iap';
@@ -15,7 +14,7 @@ const SECRET = 'gateway-secret-that-only-the-gateway-knows';
 const now = () => Math.floor(Date.now() / 1000);
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-let gatewayKey: Awaited<ReturnType<typeof ecKey>>;
+let gatewayKey: SigningKey;
 let jwks: Awaited<ReturnType<typeof startJwksServer>>;
 const servers: Record<'assertion' | 'secret' | 'restricted', TestServer> = {} as never;
 
@@ -34,7 +33,7 @@ function assertion(claims: JWTPayload = {}, key = gatewayKey, kid = key.kid) {
 }
 
 beforeAll(async () => {
-  gatewayKey = await ecKey('iap-1');
+  gatewayKey = await signingKey('ES256', 'iap-1');
   jwks = await startJwksServer([gatewayKey.jwk]);
   const tools = { tools: [whoami, report] };
   servers.assertion = await startHttpServer(
@@ -93,7 +92,7 @@ describe('gateway auth: hostile battery (every case must be rejected before any 
       name: 'assertion from the wrong key (same kid)',
       server: 'assertion',
       reason: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
-      headers: async () => ({ [ASSERTION_HEADER]: await assertion({}, await ecKey('iap-1')) }),
+      headers: async () => ({ [ASSERTION_HEADER]: await assertion({}, await signingKey('ES256', 'iap-1')) }),
     },
     {
       name: 'assertion with alg: none',
@@ -243,14 +242,8 @@ describe('gateway auth: hostile battery (every case must be rejected before any 
   });
 
   it('missing scope: the tool is refused with FORBIDDEN naming the scope, and never runs', async () => {
-    const runsBefore = handlerRuns.count;
     const client = await connectClient(servers.secret.url, { ...withSecret, 'x-forwarded-user': 'bob' });
-    const result = await client.callTool({ name: 'report_v1', arguments: {} });
-    await client.close();
-    expect(result.isError).toBe(true);
-    expect(envelopeOf(result)).toMatchObject({ error: 'FORBIDDEN', retryable: false });
-    expect(envelopeOf(result).message).toContain('reports:read');
-    expect(handlerRuns.count).toBe(runsBefore);
+    expect(await callReport(client)).toMatchObject(REFUSED_FOR_SCOPE);
   });
 });
 

@@ -1,9 +1,9 @@
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpServer } from '../../helpers/http-server.js';
-import { ecKey, startJwksServer } from './gateway-keys.js';
-import { callTool } from './mcp-request.js';
-import { whoami } from './probe-tools.js';
+import { signingKey, startJwksServer } from '../../helpers/jwks-server.js';
+import { callTool } from '../../helpers/mcp-request.js';
+import { whoami } from '../../helpers/probe-tools.js';
 
 const ISSUER = 'https://gateway.example.test';
 const AUDIENCE = 'mcp-server';
@@ -17,7 +17,7 @@ afterEach(async () => {
 describe('gateway auth: a failing JWKS endpoint is not stormed', () => {
   for (const status of [500, 429]) {
     it(`JWKS answering ${status}: 50 requests and 20 /readyz cost one fetch per cooldown`, async () => {
-      const key = await ecKey('gw-1');
+      const key = await signingKey('ES256', 'gw-1');
       const jwks = await startJwksServer([key.jwk]);
       const server = await startHttpServer(
         { GATEWAY_JWKS_URL: jwks.url, GATEWAY_ISSUER: ISSUER, GATEWAY_AUDIENCE: AUDIENCE },

@@ -4,8 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { verifiedTokens } from '../../../src/core/verified-cache.js';
 import { gatewayEnv } from '../../../src/features/auth-gateway/env.js';
 import { assertionProof, type ProofResult } from '../../../src/features/auth-gateway/proof.js';
+import { signingKey, startJwksServer } from '../../helpers/jwks-server.js';
 import { recordingApp } from '../../helpers/recording-app.js';
-import { ecKey, startJwksServer } from './gateway-keys.js';
 
 const ISSUER = 'https://gateway.test';
 const AUDIENCE = 'mcp-backend';
@@ -17,7 +17,7 @@ describe('verified gateway assertions', () => {
   });
 
   it('are remembered up to the bound: a gateway signing one per request evicts, each reported', async () => {
-    const key = await ecKey('gw-1');
+    const key = await signingKey('ES256', 'gw-1');
     const jwks = await startJwksServer([key.jwk]);
     cleanups.push(jwks.stop);
     const env = gatewayEnv.parse({

@@ -1,13 +1,14 @@
 import { SignJWT } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHttpServer, type TestServer } from '../../helpers/http-server.js';
-import { AUDIENCE, ISSUER, now, rsaKey, signToken, startJwksServer } from './identity-provider.js';
-import { callTool } from './mcp-request.js';
-import { whoami } from './probe-tools.js';
+import { type SigningKey, signingKey, startJwksServer } from '../../helpers/jwks-server.js';
+import { callTool } from '../../helpers/mcp-request.js';
+import { whoami } from '../../helpers/probe-tools.js';
+import { AUDIENCE, ISSUER, now, signToken } from './identity-provider.js';
 
-let signing: Awaited<ReturnType<typeof rsaKey>>;
+let signing: SigningKey;
 beforeAll(async () => {
-  signing = await rsaKey('key-1');
+  signing = await signingKey('RS256', 'key-1');
 });
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -1,21 +1,21 @@
 import { exportSPKI, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, startHttpServer, type TestServer } from '../../helpers/http-server.js';
-import { envelopeOf } from '../../helpers/results.js';
-import { AUDIENCE, ISSUER, now, rsaKey, signToken, startJwksServer } from './identity-provider.js';
-import { callTool } from './mcp-request.js';
-import { handlerRuns, report, whoami } from './probe-tools.js';
+import { type SigningKey, signingKey, startJwksServer } from '../../helpers/jwks-server.js';
+import { callTool } from '../../helpers/mcp-request.js';
+import { callReport, handlerRuns, REFUSED_FOR_SCOPE, report, whoami } from '../../helpers/probe-tools.js';
+import { AUDIENCE, ISSUER, now, signToken } from './identity-provider.js';
 
 const METADATA_URL = 'https://mcp.example.test/.well-known/oauth-protected-resource/mcp';
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-let signing: Awaited<ReturnType<typeof rsaKey>>;
+let signing: SigningKey;
 let jwks: Awaited<ReturnType<typeof startJwksServer>>;
 let server: TestServer;
 const token = (claims: JWTPayload = {}, key = signing, kid = key.kid) => signToken(key, claims, kid);
 
 beforeAll(async () => {
-  signing = await rsaKey('key-1');
+  signing = await signingKey('RS256', 'key-1');
   jwks = await startJwksServer([signing.jwk]);
   server = await startHttpServer(
     { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_JWKS_URL: jwks.url },
@@ -78,7 +78,7 @@ describe('jwt auth: hostile battery (every case must be rejected before any tool
       name: 'wrong signature (signed by another key under the same kid)',
       status: 401,
       reason: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
-      authorization: async () => `Bearer ${await token({}, await rsaKey('key-1'))}`,
+      authorization: async () => `Bearer ${await token({}, await signingKey('RS256', 'key-1'))}`,
     },
     {
       name: 'signature of another token spliced on',
@@ -157,7 +157,7 @@ describe('jwt auth: hostile battery (every case must be rejected before any tool
       name: 'unknown kid',
       status: 401,
       reason: 'ERR_JWKS_NO_MATCHING_KEY',
-      authorization: async () => `Bearer ${await token({}, await rsaKey('key-unknown'))}`,
+      authorization: async () => `Bearer ${await token({}, await signingKey('RS256', 'key-unknown'))}`,
     },
   ];
 
@@ -186,7 +186,7 @@ describe('jwt auth: hostile battery (every case must be rejected before any tool
       authorization: `Bearer ${await token({ exp: now() - 60 })}`,
     });
     const forged = await callTool(server.url, 'whoami_v1', {
-      authorization: `Bearer ${await token({}, await rsaKey('key-1'))}`,
+      authorization: `Bearer ${await token({}, await signingKey('RS256', 'key-1'))}`,
     });
     expect(expired.headers['www-authenticate']).toContain('error_description="The access token expired"');
     expect(forged.headers['www-authenticate']).toContain('error_description="The access token is invalid"');
@@ -212,23 +212,17 @@ describe('jwt auth: hostile battery (every case must be rejected before any tool
   });
 
   it('missing scope, 2025 client (tool named only in the body): FORBIDDEN tool result naming the scope', async () => {
-    const runsBefore = handlerRuns.count;
     const client = await connectClient(
       server.url,
       { authorization: `Bearer ${await token({ scope: '' })}` },
       { era: 'legacy' },
     );
-    const result = await client.callTool({ name: 'report_v1', arguments: {} });
-    await client.close();
-    expect(result.isError).toBe(true);
-    expect(envelopeOf(result)).toMatchObject({ error: 'FORBIDDEN', retryable: false });
-    expect(envelopeOf(result).message).toContain('reports:read');
-    expect(handlerRuns.count).toBe(runsBefore);
+    expect(await callReport(client)).toMatchObject(REFUSED_FOR_SCOPE);
   });
 
   it('a burst of unknown kids costs the identity provider at most one JWKS fetch per cooldown', async () => {
     const before = jwks.fetches();
-    const stranger = await rsaKey('stranger');
+    const stranger = await signingKey('RS256', 'stranger');
     const results = await Promise.all(
       Array.from({ length: 10 }, async (_, i) =>
         callTool(server.url, 'whoami_v1', {

@@ -1,16 +1,17 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer } from '../../helpers/http-server.js';
-import { AUDIENCE, ISSUER, now, rsaKey, signToken, startJwksServer } from './identity-provider.js';
-import { callTool } from './mcp-request.js';
-import { whoami } from './probe-tools.js';
+import { type SigningKey, signingKey, startJwksServer } from '../../helpers/jwks-server.js';
+import { callTool } from '../../helpers/mcp-request.js';
+import { whoami } from '../../helpers/probe-tools.js';
+import { AUDIENCE, ISSUER, now, signToken } from './identity-provider.js';
 
-let signing: Awaited<ReturnType<typeof rsaKey>>;
+let signing: SigningKey;
 let jwks: Awaited<ReturnType<typeof startJwksServer>>;
 const token = (claims = {}, key = signing) => signToken(key, claims);
 
 beforeAll(async () => {
-  signing = await rsaKey('key-1');
+  signing = await signingKey('RS256', 'key-1');
   jwks = await startJwksServer([signing.jwk]);
 });
 afterAll(() => jwks?.stop());
@@ -23,7 +24,7 @@ describe('jwt auth: signing keys', () => {
       { tools: [whoami] },
     );
     try {
-      const next = await rsaKey('key-2');
+      const next = await signingKey('RS256', 'key-2');
       const before = await callTool(rotated.url, 'whoami_v1', {
         authorization: `Bearer ${await token({}, next)}`,
       });

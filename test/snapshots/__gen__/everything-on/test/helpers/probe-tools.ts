@@ -1,5 +1,8 @@
+import type { Client } from '@modelcontextprotocol/client';
+import { expect } from 'vitest';
 import { z } from 'zod';
-import { defineTool } from '../../../src/core/tool.js';
+import { defineTool } from '../../src/core/tool.js';
+import { envelopeOf } from './results.js';
 
 /** How many times a probe tool's handler ran: a rejected request must leave it unchanged. */
 export const handlerRuns = { count: 0 };
@@ -32,3 +35,17 @@ export const report = defineTool({
     return { ok: true };
   },
 });
+
+/** What every auth mode must answer a caller without `reports:read`: FORBIDDEN naming the scope, no handler run. */
+export const REFUSED_FOR_SCOPE = {
+  ran: false,
+  envelope: { error: 'FORBIDDEN', retryable: false, message: expect.stringContaining('reports:read') },
+};
+
+/** Calls `report` as `client`, then closes it: the error envelope, and whether the handler ran anyway. */
+export async function callReport(client: Client) {
+  const runsBefore = handlerRuns.count;
+  const result = await client.callTool({ name: 'report_v1', arguments: {} });
+  await client.close();
+  return { envelope: envelopeOf(result), ran: handlerRuns.count !== runsBefore };
+}
