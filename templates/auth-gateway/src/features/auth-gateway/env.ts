@@ -1,23 +1,7 @@
 import { z } from 'zod';
 import { list } from '../../core/env.js';
+import { isSecureJwksUrl, JWKS_ALGORITHMS } from '../../core/jwks-cache.js';
 import { addressList } from './addresses.js';
-
-const ASYMMETRIC = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-];
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-/** Keys fetched over plain HTTP could be swapped in transit, so only a loopback JWKS may skip TLS. */
-const isSecure = (url: string) => url.startsWith('https://') || LOOPBACK.has(new URL(url).hostname);
 
 /** An HTTP header name, lowercased as Node presents incoming headers. */
 const headerName = () =>
@@ -53,18 +37,18 @@ export const gatewayEnv = z
       );
     }
     if (env.GATEWAY_JWKS_URL !== undefined) {
-      if (!isSecure(env.GATEWAY_JWKS_URL))
+      if (!isSecureJwksUrl(env.GATEWAY_JWKS_URL))
         problem('GATEWAY_JWKS_URL', 'must be an https URL (http only for loopback)');
       // Without both, an assertion the same gateway signed for another application would be accepted here.
       if (env.GATEWAY_ISSUER === undefined) problem('GATEWAY_ISSUER', 'is required with GATEWAY_JWKS_URL');
       if (env.GATEWAY_AUDIENCE === undefined)
         problem('GATEWAY_AUDIENCE', 'is required with GATEWAY_JWKS_URL');
     }
-    const refused = env.GATEWAY_ALGORITHMS.filter((alg) => !ASYMMETRIC.includes(alg));
+    const refused = env.GATEWAY_ALGORITHMS.filter((alg) => !JWKS_ALGORITHMS.includes(alg));
     if (refused.length > 0) {
       problem(
         'GATEWAY_ALGORITHMS',
-        `${refused.join(', ')} not allowed; choose from ${ASYMMETRIC.join(', ')}`,
+        `${refused.join(', ')} not allowed; choose from ${JWKS_ALGORITHMS.join(', ')}`,
       );
     }
     const { invalid } = addressList(env.GATEWAY_TRUSTED_PROXIES);

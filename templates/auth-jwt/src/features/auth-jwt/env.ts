@@ -1,26 +1,9 @@
 import { z } from 'zod';
 import { list, milliseconds } from '../../core/env.js';
+import { isSecureJwksUrl, JWKS_ALGORITHMS } from '../../core/jwks-cache.js';
 
-/** Verified with a published public key (JWKS). */
-const ASYMMETRIC = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-];
-/** Verified with the shared secret. Never allowed beside the above: that mix is the HS/RS confusion attack. */
+/** Verified with the shared secret. Never beside JWKS_ALGORITHMS: that mix is the HS/RS confusion attack. */
 const SYMMETRIC = ['HS256', 'HS384', 'HS512'];
-
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-/** Keys fetched over plain HTTP could be swapped in transit, so only a loopback JWKS may skip TLS. */
-const isSecure = (url: string) => url.startsWith('https://') || LOOPBACK.has(new URL(url).hostname);
 
 export const jwtEnv = z
   .object({
@@ -58,11 +41,11 @@ export const jwtEnv = z
           'set exactly one of JWT_JWKS_URL (published signing keys) or JWT_SECRET (HS256 secret)',
         );
       }
-      if (jwksUrl !== undefined && URL.canParse(jwksUrl) && !isSecure(jwksUrl)) {
+      if (jwksUrl !== undefined && URL.canParse(jwksUrl) && !isSecureJwksUrl(jwksUrl)) {
         problem('JWT_JWKS_URL', 'must be an https URL (plain http is accepted for loopback only)');
       }
       const [allowed, keySource] =
-        secret === undefined ? [ASYMMETRIC, 'JWT_JWKS_URL'] : [SYMMETRIC, 'JWT_SECRET'];
+        secret === undefined ? [JWKS_ALGORITHMS, 'JWT_JWKS_URL'] : [SYMMETRIC, 'JWT_SECRET'];
       const refused = algorithms.filter((alg) => !allowed.includes(alg));
       if (refused.length > 0) {
         problem(

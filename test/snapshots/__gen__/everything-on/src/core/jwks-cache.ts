@@ -1,6 +1,27 @@
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { describeError } from './cause.js';
 
+/** What a published public key can verify: the only algorithms a JWKS may pin (never HS*, never none). */
+export const JWKS_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Keys fetched over plain HTTP could be swapped in transit, so only a loopback JWKS may skip TLS. */
+export const isSecureJwksUrl = (url: string) =>
+  url.startsWith('https://') || LOOPBACK.has(new URL(url).hostname);
+
 export interface JwksCacheOptions {
   /** Least time between two fetches, whatever their outcome. */
   cooldownMs: number;
