@@ -19,6 +19,10 @@
  *   writer, copies the shared superset node_modules in (hard links) and runs `npm install --prefer-offline`:
  *   a real install, so a dependency missing from the generated package.json fails here. Each project lives
  *   in its own temp dir.
+ * - A project made with another package manager (`packageManager: 'pnpm'`) is installed by that manager, pinned
+ *   in package-managers.ts, from its own cache: no superset (pnpm and bun lay node_modules out their own way).
+ * - `install: false` writes the files and links the superset but installs nothing: for a case whose printed
+ *   commands do the install themselves.
  * - `run` rejects with the command's full output when it exits non-zero, so a failing `tsc` shows its errors.
  * - Cases run one file at a time (vitest.config.ts, project `e2e`); inside a file keep cases sequential too:
  *   each already uses both cores.
@@ -27,11 +31,12 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa, type Result } from 'execa';
-import type { Answers } from '../../src/core/answers.js';
+import { type Answers, pmOf } from '../../src/core/answers.js';
 import { projectFiles } from '../../src/core/project.js';
 import { type AnswerInput, resolveAnswers } from '../../src/core/validate.js';
 import { writeNewProject } from '../../src/core/write.js';
 import { ensureNode24, envFor, type NodeVersion } from './node.js';
+import { packageManagerEnv } from './package-managers.js';
 import { ensureSuperset } from './superset.js';
 
 export type { NodeVersion } from './node.js';
@@ -80,18 +85,28 @@ export async function runIn(
 }
 
 /** Generates, writes and installs one project; see the usage note at the top of this file. */
-export async function prepareProject(input: AnswerInput = {}): Promise<PreparedProject> {
+export async function prepareProject(
+  input: AnswerInput = {},
+  options: { install?: boolean } = {},
+): Promise<PreparedProject> {
   const answers = resolveAnswers(input, input.name ?? 'e2e-server');
   const dir = join(await mkdtemp(join(tmpdir(), 'prod-mcp-e2e-')), answers.name.replace(/^@.*\//, ''));
   await writeNewProject(dir, projectFiles(answers));
 
-  const modules = await ensureSuperset();
-  // Hard links: ~0.1 s instead of ~0.3 s for a copy. npm replaces packages by writing new files, never by
-  // editing linked ones in place, so the shared superset stays intact.
-  await execa('cp', ['-al', modules, join(dir, 'node_modules')]).catch(() =>
-    cp(modules, join(dir, 'node_modules'), { recursive: true }),
-  );
-  await runIn(dir, 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund']);
+  const pm = pmOf(answers);
+  if (pm !== 'npm') {
+    if (options.install !== false) await runIn(dir, pm, ['install'], { env: await packageManagerEnv(pm) });
+  } else {
+    const modules = await ensureSuperset();
+    // Hard links: ~0.1 s instead of ~0.3 s for a copy. npm replaces packages by writing new files, never by
+    // editing linked ones in place, so the shared superset stays intact.
+    await execa('cp', ['-al', modules, join(dir, 'node_modules')]).catch(() =>
+      cp(modules, join(dir, 'node_modules'), { recursive: true }),
+    );
+    if (options.install !== false) {
+      await runIn(dir, 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund']);
+    }
+  }
   return {
     dir,
     answers,

@@ -261,19 +261,28 @@ export function buildProject(dir, tag) {
 
 /**
  * `podman build` flags for a generated project: no pulls (the stand-ins are local), HEALTHCHECK kept (docker
- * format), and the host's npm cache mounted where the build's root npm looks, standing in for Docker's layer
- * cache: `RUN npm install` still resolves the lockfile and installs for real, it just downloads less.
+ * format), the deps and build stages built side by side (`--jobs 2`: they are independent, and their two
+ * installs are most of a cold build), and the host's package caches mounted where the build's root user looks,
+ * standing in for Docker's layer cache: `RUN npm install` / `RUN pnpm install --frozen-lockfile` still resolve the
+ * lockfile and install for real, they just download less. pnpm's store is the one test/e2e/package-managers.ts
+ * fills (same pnpm 12, same store layout).
  */
 export function projectBuildArgs(tag) {
   const cache = run('npm', ['config', 'get', 'cache'], { capture: true }).stdout.trim();
+  const pnpmStore = join(root, '.cache', 'pm', 'pnpm-store');
+  mkdirSync(pnpmStore, { recursive: true });
   return [
     '--pull=never',
     '--network',
     'host',
     '--format',
     'docker',
+    '--jobs',
+    '2',
     '--volume',
     `${cache}:/root/.npm`,
+    '--volume',
+    `${pnpmStore}:/root/.local/share/pnpm/store`,
     '-t',
     tag,
   ];

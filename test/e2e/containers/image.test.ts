@@ -3,33 +3,66 @@ import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { AnswerInput } from '../../../src/core/validate.js';
 import { apiKey, jwt, nowSeconds } from '../../auth/tokens.js';
 import { type PreparedProject, prepareProject } from '../harness.js';
 import { startOtlpCollector } from '../otlp.js';
 import { freePort } from '../server.js';
 import { expectCleanStop, expectServing, report } from './http-image.js';
+import { expectKubePlay } from './kube-play.js';
 import {
   buildImage,
   type Container,
   ensureContainers,
   type Image,
+  imageFor,
   podman,
   podmanEnv,
   runContainer,
   waitFor,
 } from './podman.js';
+import { expectSystemdUnit } from './systemd-unit.js';
 
 /**
  * Issue 16: the generated Dockerfile built by a real engine (podman, on a locally assembled stand-in for
  * node:24-slim; see containers.mjs) and the image run the way the README says: read-only, unprivileged,
- * published on loopback only, stopped with `docker stop -t 30`.
+ * published on loopback only, stopped with `docker stop -t 30`. The default project's image also runs its
+ * Kubernetes manifests (--k8s adds deploy files only, so it is that project's image too), and its systemd unit
+ * runs under systemd as PID 1.
+ *
+ * Time: the images build one after another in the background from the start, so each build overlaps the cases
+ * before it (which mostly wait: drains, restarts, the pod's shutdown delay). One at a time: a build already
+ * keeps both cores busy (`--jobs 2`), so a second one at once would only share them.
  */
 const HARDENED = ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'];
+const CASES = {
+  default: {},
+  stdio: { transport: 'stdio' },
+  'jwt-otel': { auth: 'jwt', otel: true },
+  pnpm: { packageManager: 'pnpm' },
+} satisfies Record<string, AnswerInput>;
+type Case = keyof typeof CASES;
+const projects = {} as Record<Case, PreparedProject>;
+const images = {} as Record<Case, Promise<Image>>;
 let baseSize = 0;
 
 beforeAll(async () => {
   await ensureContainers();
   baseSize = Number((await podman(['image', 'inspect', '--format', '{{.Size}}', 'node:24-slim'])).stdout);
+  let queue: Promise<unknown> = Promise.resolve();
+  for (const [name, input] of Object.entries(CASES) as [Case, AnswerInput][]) {
+    projects[name] = await prepareProject(input);
+    const image = queue.then(() => buildImage(projects[name].dir, `localhost/prod-mcp-e2e/${name}`));
+    queue = image.catch(() => undefined); // a failed build fails its own case, not the next build
+    images[name] = image.then((built) => {
+      report(name, built, baseSize);
+      return built;
+    });
+    images[name].catch(() => undefined); // awaited by the case; not an unhandled rejection meanwhile
+  }
+});
+afterAll(async () => {
+  await Promise.all(Object.values(projects).map((project) => project.remove()));
 });
 
 describe('the default project (HTTP + stdio, API keys, memory limits)', () => {
@@ -37,15 +70,15 @@ describe('the default project (HTTP + stdio, API keys, memory limits)', () => {
   let image: Image;
   let container: Container | undefined;
   const alice = apiKey('alice');
+  const also: PreparedProject[] = [];
 
   beforeAll(async () => {
-    project = await prepareProject({});
-    image = await buildImage(project.dir, 'localhost/prod-mcp-e2e/default');
-    report('default', image, baseSize);
+    project = projects.default;
+    image = await images.default;
   });
   afterAll(async () => {
     await container?.remove();
-    await project?.remove();
+    await Promise.all(also.map((p) => p.remove()));
   });
 
   test('runs read-only as uid 1000, serves an authenticated call, is healthy, drains an in-flight call on stop', async () => {
@@ -110,6 +143,26 @@ describe('the default project (HTTP + stdio, API keys, memory limits)', () => {
     expect(tools.map((tool) => tool.name)).toContain('convert_temperature_v2');
     await client.close();
   });
+
+  test('with --k8s, the same image under podman kube play: probes, ConfigMap and Secret, drain', async () => {
+    const k8s = await prepareProject({ k8s: true }, { install: false });
+    also.push(k8s);
+    const { reused } = await imageFor(k8s.dir, `localhost/${k8s.answers.name}:latest`, {
+      dir: project.dir,
+      tag: image.tag,
+    });
+    console.log(
+      `[kube] the image of the --k8s project: ${reused ? 'the default image (same inputs)' : 'built'}`,
+    );
+    await expectKubePlay(k8s, alice);
+  });
+
+  test("with --systemd, the unit under systemd as PID 1, installed with the README's steps", async () => {
+    // No install here: the README's first line (`npm install && npm run build && …`) is the install.
+    const unit = await prepareProject({ systemd: true }, { install: false });
+    also.push(unit);
+    await expectSystemdUnit(unit, alice);
+  });
 });
 
 describe('--transport stdio', () => {
@@ -117,13 +170,11 @@ describe('--transport stdio', () => {
   let image: Image;
 
   beforeAll(async () => {
-    project = await prepareProject({ transport: 'stdio' });
-    image = await buildImage(project.dir, 'localhost/prod-mcp-e2e/stdio');
-    report('stdio', image, baseSize);
+    project = projects.stdio;
+    image = await images.stdio;
   });
   afterAll(async () => {
     await podman(['rm', '--force', '--ignore', 'prod-mcp-e2e-stdio', 'prod-mcp-e2e-stdio-term']);
-    await project?.remove();
   });
 
   test('`docker run -i` answers initialize and a tool call over stdio; closing the pipe exits 0', async () => {
@@ -167,22 +218,18 @@ describe('--transport stdio', () => {
 });
 
 describe('--auth jwt --otel', () => {
-  let project: PreparedProject;
   let image: Image;
   let container: Container | undefined;
   let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
   const secret = 'e2e-container-secret-0123456789abcdef';
 
   beforeAll(async () => {
-    project = await prepareProject({ auth: 'jwt', otel: true });
-    image = await buildImage(project.dir, 'localhost/prod-mcp-e2e/jwt-otel');
-    report('jwt + otel', image, baseSize);
+    image = await images['jwt-otel'];
     collector = await startOtlpCollector();
   });
   afterAll(async () => {
     await container?.remove();
     await collector?.close();
-    await project?.remove();
   });
 
   test('CMD preloads OpenTelemetry (--import): a tool call signed with a JWT reaches the collector as spans', async () => {
@@ -231,6 +278,35 @@ describe('--auth jwt --otel', () => {
     // request's own span proves `--import` in CMD ran first.
     const http = collector.spans.find((s) => s.kind === 2 && s.name === 'POST');
     expect(http?.attributes['url.path'] ?? http?.attributes['http.target']).toBe('/mcp');
+    await expectCleanStop(container);
+  });
+});
+
+describe('--pm pnpm', () => {
+  let image: Image;
+  let container: Container | undefined;
+  const alice = apiKey('alice');
+
+  beforeAll(async () => {
+    image = await images.pnpm;
+  });
+  afterAll(async () => {
+    await container?.remove();
+  });
+
+  test("pnpm's Dockerfile: installed by pnpm, run by node alone; serves, is healthy, drains on stop", async () => {
+    const port = await freePort();
+    container = await runContainer(image.tag, 'prod-mcp-e2e-pnpm', [
+      ...HARDENED,
+      ...['-p', `127.0.0.1:${port}:3000`, '-e', 'ALLOWED_HOSTS=localhost', '-e', `API_KEYS=${alice.entry}`],
+    ]);
+    await expectServing(container, new URL(`http://127.0.0.1:${port}/`), {
+      authorization: `Bearer ${alice.key}`,
+    });
+    // node_modules is pnpm's (it records the pnpm that wrote it); pnpm itself stayed in the build stages.
+    const modules = await container.exec(['cat', 'node_modules/.modules.yaml']);
+    expect(modules.output).toMatch(/"packageManager": "pnpm@12\./);
+    expect((await container.exec(['sh', '-c', 'command -v pnpm'])).exitCode).not.toBe(0);
     await expectCleanStop(container);
   });
 });

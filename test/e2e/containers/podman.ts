@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
@@ -78,6 +80,50 @@ export async function buildImage(dir: string, tag: string): Promise<Image> {
     size,
     buildSeconds,
   };
+}
+
+/** What an image is made of: the Dockerfile, .dockerignore and the files its allowlist lets in (lockfile aside). */
+async function buildInputs(dir: string): Promise<Map<string, string>> {
+  const names = [
+    'Dockerfile',
+    '.dockerignore',
+    'package.json',
+    ...(await readdir(dir)).filter((name) => /^tsconfig.*\.json$/.test(name)),
+    ...(await readdir(join(dir, 'src'), { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1)),
+  ];
+  return new Map(
+    await Promise.all(
+      names.map(async (name) => [name, await readFile(join(dir, name), 'utf8')] as [string, string]),
+    ),
+  );
+}
+
+/**
+ * The image of project `dir` under `tag`. When `dir` is built from exactly the inputs of an image already built
+ * (a project whose flags added only deploy files, as --k8s and --systemd do), that image gets the second name: a
+ * build would reproduce it layer for layer (the lockfile follows from the same package.json). Otherwise a build.
+ */
+export async function imageFor(
+  dir: string,
+  tag: string,
+  built: { dir: string; tag: string },
+): Promise<{ reused: boolean }> {
+  const [mine, theirs] = await Promise.all([buildInputs(dir), buildInputs(built.dir)]);
+  const differ = [...new Set([...mine.keys(), ...theirs.keys()])].filter(
+    (n) => mine.get(n) !== theirs.get(n),
+  );
+  if (differ.length === 0) {
+    await podman(['tag', built.tag, tag]);
+    return { reused: true };
+  }
+  console.log(`[image] ${tag}: built on its own (${differ.slice(0, 3).join(', ')} differ from ${built.tag})`);
+  if (!existsSync(join(dir, 'package-lock.json'))) {
+    await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir });
+  }
+  await buildImage(dir, tag);
+  return { reused: false };
 }
 
 export interface Container {
