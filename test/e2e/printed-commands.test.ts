@@ -60,7 +60,7 @@ const CASES: Case[] = [
 
 /** Commands printed for other machines or other suites: not run here, and the reason. */
 const NOT_RUN_HERE: { pattern: RegExp; why: string }[] = [
-  { pattern: /^docker /, why: 'the image and compose file are run by test/e2e/deploy.test.ts' },
+  { pattern: /^docker /, why: 'the image and compose file are run by test/e2e/containers/deploy.test.ts' },
   { pattern: /^kubectl /, why: 'the manifests are checked by test/deploy; no cluster here' },
 ];
 

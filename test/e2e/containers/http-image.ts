@@ -2,6 +2,9 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { expect } from 'vitest';
 import { type Container, megabytes, podman, waitFor } from './podman.js';
 
+/** How the README runs an image: read-only root, no capabilities, no privileges to gain. */
+export const HARDENED = ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'];
+
 /**
  * What every HTTP image must show once it runs (issue 16): the image's own user (uid 1000) as PID 1 on a
  * read-only root, no dev dependencies shipped, /healthz answering, the HEALTHCHECK passing, and a real MCP
