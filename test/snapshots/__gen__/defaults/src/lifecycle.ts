@@ -1,6 +1,7 @@
 import { type RunningApp, startApp } from './app.js';
 import { ConfigError, StartupError } from './config.js';
 import type { FeatureModule } from './core/feature.js';
+import { flushLogs, flushLogsSync } from './core/logger.js';
 import type { ToolDefinition } from './core/tool.js';
 import { features } from './features.generated.js';
 
@@ -25,10 +26,15 @@ export async function serve(
     process.exit(1);
   }
   const { logger, config } = app;
+  // Log lines are written asynchronously: every exit first writes out what is still held, so none is lost.
+  const exitNow = (code: number): never => {
+    flushLogsSync(logger);
+    process.exit(code);
+  };
 
   process.on('uncaughtException', (err, origin) => {
     logger.fatal({ err, origin }, 'crashed; exiting so the supervisor restarts a clean process');
-    process.exit(1);
+    exitNow(1);
   });
 
   let signals = 0;
@@ -36,18 +42,18 @@ export async function serve(
     signals += 1;
     if (signals > 1) {
       logger.warn({ signal }, 'second signal during shutdown: exiting now');
-      process.exit(1);
+      exitNow(1);
     }
     const limit = config.SHUTDOWN_DELAY_MS + config.DRAIN_TIMEOUT_MS + SHUTDOWN_GRACE_MS;
     setTimeout(() => {
       logger.error({ limitMs: limit }, 'shutdown did not finish in time: exiting');
-      process.exit(1);
+      exitNow(1);
     }, limit).unref();
     void app.shutdown(signal);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   // Whoever started the shutdown (a signal, or stdin closing under stdio), the process ends when it is done.
-  void app.stopped.then(() => process.exit(0));
+  void app.stopped.then(() => flushLogs(logger)).then(() => process.exit(0));
   return app;
 }
