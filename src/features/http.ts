@@ -8,6 +8,12 @@ export const http: FeatureManifest = {
   slot: 'transport',
   enabled: (a) => a.transport !== 'stdio',
   dependencies: { '@modelcontextprotocol/node': '^2.1.2' },
+  // Pinned: the suite's scenarios and requirement sets move between releases (Node >= 22).
+  devDependencies: { '@modelcontextprotocol/conformance': '0.2.0-alpha.12' },
+  scripts: {
+    'conformance:serve': 'node --import tsx test/conformance/serve.ts',
+    conformance: 'node --import tsx test/conformance/run.ts',
+  },
   env: [
     {
       name: 'HOST',

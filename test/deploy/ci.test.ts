@@ -36,7 +36,7 @@ describe('generated CI workflow', () => {
     }
   });
 
-  test('test job: install, type-check, lint, test, tool-schema check — each an existing script', () => {
+  test('test job: install, type-check, lint, test, tool-schema check, conformance (HTTP) — each an existing script', () => {
     for (const c of matrix()) {
       const job = workflow(c).jobs.test as Job;
       const runs = job.steps.flatMap((step) => (step.run?.startsWith('npm ') ? [step.run] : []));
@@ -46,6 +46,7 @@ describe('generated CI workflow', () => {
         'npm run lint',
         'npm test',
         'npm run tools:check',
+        ...(c.answers.transport === 'stdio' ? [] : ['npm run conformance']),
       ]);
       const available = scripts(c.tree);
       for (const run of runs) {

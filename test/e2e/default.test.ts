@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CLI, ensureBuilt } from '../cli/run-cli.js';
+import { describeScore, parseProjectRun } from './conformance.js';
 import { bootServer, type PreparedProject, prepareProject } from './harness.js';
 
 /**
@@ -44,6 +45,17 @@ describe('default project', () => {
       expect(await server.stop()).toBe(0);
     },
   );
+
+  test('npm run conformance (memory limits and budgets on, auth left out): every scored scenario passes', async () => {
+    const run = await project.run('npm', ['run', 'conformance'], { node: 24 });
+    const output = String(run.all ?? '');
+    const scores = parseProjectRun(output);
+    console.log(`conformance, default project: ${scores.map(describeScore).join('; ')}`);
+    for (const score of scores) {
+      expect(score.total, output).toBeGreaterThanOrEqual(30);
+      expect(score.failing, output).toEqual([]);
+    }
+  });
 });
 
 describe('the CLI end to end: install and first commit', () => {

@@ -13,8 +13,6 @@ import { FEATURES } from '../../src/features/index.js';
  */
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 export const E2E_CACHE = join(REPO_ROOT, '.cache', 'e2e');
-const SUPERSET = join(E2E_CACHE, 'superset');
-export const SUPERSET_MODULES = join(SUPERSET, 'node_modules');
 
 /** The union of every manifest's dependencies; when two features pin differently, the first (by FEATURES order) wins. */
 export function supersetPackage(): {
@@ -57,11 +55,17 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Installs the superset unless the installed one matches the current manifests; returns its node_modules. */
+/**
+ * Installs the superset unless the installed one matches the current manifests; returns its node_modules.
+ * One directory per dependency set (`superset-<hash>`): the cache is shared by checkouts of different branches,
+ * and one with other manifests must not delete the node_modules another is copying from.
+ */
 export async function ensureSuperset(): Promise<string> {
   const pkg = { name: 'prod-mcp-e2e-superset', private: true, type: 'module', ...supersetPackage() };
   const text = `${JSON.stringify(pkg, null, 2)}\n`;
   const hash = createHash('sha256').update(text).digest('hex');
+  const SUPERSET = join(E2E_CACHE, `superset-${hash.slice(0, 12)}`);
+  const SUPERSET_MODULES = join(SUPERSET, 'node_modules');
   const stamp = join(SUPERSET, '.installed-hash');
   return withLock(async () => {
     const current = await readFile(stamp, 'utf8').catch(() => '');

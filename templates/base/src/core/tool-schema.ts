@@ -5,7 +5,8 @@ export type JsonSchema = Record<string, unknown>;
 
 export interface ToolSchemas {
   input: JsonSchema;
-  output: JsonSchema;
+  /** Absent for a tool that returns content blocks rather than structured data. */
+  output?: JsonSchema;
 }
 
 /**
@@ -13,8 +14,9 @@ export interface ToolSchemas {
  * freezes. One function for both, so the lock checks exactly what clients see. Draft 2020-12, as the SDK uses.
  */
 export function toolSchemas(tool: Pick<ToolDefinition, 'input' | 'output'>): ToolSchemas {
-  return {
+  const schemas: ToolSchemas = {
     input: z.toJSONSchema(tool.input, { target: 'draft-2020-12', io: 'input' }),
-    output: z.toJSONSchema(tool.output, { target: 'draft-2020-12', io: 'output' }),
   };
+  if (tool.output) schemas.output = z.toJSONSchema(tool.output, { target: 'draft-2020-12', io: 'output' });
+  return schemas;
 }

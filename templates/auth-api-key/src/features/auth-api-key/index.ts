@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { App, Authenticator, FeatureModule } from '../../core/feature.js';
-import { requireToolScopes } from '../../core/scopes.js';
+import { requireScopes } from '../../core/scopes.js';
 import { readApiKey } from './credentials.js';
 import { type ApiKey, findKey, loadKeys } from './keys.js';
 import { rejecter } from './reject.js';
@@ -53,7 +53,7 @@ export const authApiKey: FeatureModule<typeof env> = {
     app.logger.info({ keys: config.API_KEYS.map((key) => key.name) }, 'api keys loaded');
     return {
       authenticator: apiKeyAuthenticator(config.API_KEYS, app),
-      toolMiddleware: [requireToolScopes(app, 'this API key was not given it.')],
+      middleware: [requireScopes(app, 'this API key was not given it.')],
     };
   },
 };

@@ -1,5 +1,5 @@
 import type { App, FeatureModule, ReadinessCheck } from '../../core/feature.js';
-import { requireToolScopes } from '../../core/scopes.js';
+import { requireScopes } from '../../core/scopes.js';
 import { verifiedTokens } from '../../core/verified-cache.js';
 import { addressList, isTrusted } from './addresses.js';
 import { type GatewayEnv, gatewayEnv } from './env.js';
@@ -31,7 +31,7 @@ export const authGateway: FeatureModule<typeof gatewayEnv> = {
     const reject = rejecter(app);
     return {
       readiness,
-      toolMiddleware: [requireToolScopes(app, 'the gateway did not grant it.')],
+      middleware: [requireScopes(app, 'the gateway did not grant it.')],
       authenticator: {
         async authenticate(req) {
           const peer = req.socket.remoteAddress;

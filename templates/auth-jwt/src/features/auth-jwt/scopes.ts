@@ -24,7 +24,7 @@ export const TOKEN_ADVICE = 'ask the authorization server for a token with it.';
  * Step-up at the HTTP edge. A 2026-07-28 request names its tool in the `Mcp-Name` header (the SDK rejects
  * a header that disagrees with the body), so a missing scope is answered `403 insufficient_scope` before any
  * MCP handling: the answer OAuth clients act on by requesting a token with more scope. Older clients name
- * the tool only in the body; core's `requireToolScopes` refuses those calls inside the tool result instead.
+ * the tool only in the body; the operation middleware (core/scopes.ts) refuses those calls inside the tool result instead.
  */
 export function scopeChallenge(app: App, challenge: Challenge): HttpMiddleware {
   const required = new Map(

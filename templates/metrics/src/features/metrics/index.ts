@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
 import type { FeatureModule, FeatureRuntime } from '../../core/feature.js';
+import { promptName } from '../../core/prompt.js';
 import { publishedName } from '../../core/tool.js';
 import { listenMetrics, metricsHandler } from './endpoint.js';
 import { instrument } from './instruments.js';
@@ -40,10 +41,11 @@ export const metrics: FeatureModule<typeof env> = {
     collectDefaultMetrics({ register: registry });
     const { inFlight, stop } = instrument(registry, app.events, {
       tools: app.tools.map(publishedName),
+      items: [...app.resources.map((r) => r.name), ...app.prompts.map(promptName)],
       principalLabels: config.METRICS_PRINCIPAL_LABELS,
     });
     const handler = metricsHandler(registry, config.METRICS_TOKEN);
-    const runtime: FeatureRuntime = { toolMiddleware: [inFlight] };
+    const runtime: FeatureRuntime = { middleware: [inFlight] };
 
     let server: Server | undefined;
     if (config.METRICS_PORT !== undefined) {

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { AppEventBus, AppEvents } from '../../core/events.js';
-import type { ToolMiddleware } from '../../core/feature.js';
+import type { OperationMiddleware } from '../../core/feature.js';
 import { BoundedLabel } from './labels.js';
 
 /** The OpenTelemetry MCP conventions' buckets for `mcp.server.operation.duration`, in seconds. */
@@ -9,6 +9,8 @@ const DURATION_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 
 export interface InstrumentOptions {
   /** Published tool names; a call to anything else is counted as `other`. */
   tools: readonly string[];
+  /** Resource and prompt names (label values of the operation series). */
+  items: readonly string[];
   /** How many distinct principal IDs get their own `principal` label on the cost counter (0: no such label). */
   principalLabels: number;
 }
@@ -21,10 +23,14 @@ export function instrument(
   registry: Registry,
   events: AppEventBus,
   options: InstrumentOptions,
-): { inFlight: ToolMiddleware; stop(): void } {
+): { inFlight: OperationMiddleware; stop(): void } {
   const registers = [registry];
   const byPrincipal = options.principalLabels > 0;
   const tool = new BoundedLabel(options.tools.length, options.tools);
+  const item = new BoundedLabel(options.tools.length + options.items.length + 8, [
+    ...options.tools,
+    ...options.items,
+  ]);
   const principal = new BoundedLabel(options.principalLabels);
   const route = new BoundedLabel(20);
   const method = new BoundedLabel(10);
@@ -53,6 +59,25 @@ export function instrument(
     name: 'mcp_tool_cost_total',
     help: 'Cost units charged (the `cost` declared on each tool), by tool, and by principal when enabled.',
     labelNames: byPrincipal ? ['tool', 'principal'] : ['tool'],
+    registers,
+  });
+  const operations = new Counter({
+    name: 'mcp_operations_total',
+    help: 'MCP operations that finished (tool calls, resource reads, prompt gets, lists, completions), by kind, item and outcome.',
+    labelNames: ['kind', 'item', 'outcome'],
+    registers,
+  });
+  const operationDuration = new Histogram({
+    name: 'mcp_server_operation_duration_seconds',
+    help: 'MCP operation latency by kind and outcome, from reaching the pipeline to its result.',
+    labelNames: ['kind', 'outcome'],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const operationCost = new Counter({
+    name: 'mcp_operation_cost_total',
+    help: 'Cost units charged by resource reads and prompt gets (tools: mcp_tool_cost_total), by kind and item.',
+    labelNames: ['kind', 'item'],
     registers,
   });
   const httpRequests = new Counter({
@@ -115,8 +140,14 @@ export function instrument(
   }
 
   type Payload<K extends keyof AppEvents> = AppEvents[K][0];
-  const onToolCall = (e: Payload<'tool.call'>) => {
-    const labels = { tool: tool.value(e.tool), outcome: e.outcome };
+  const onOperation = (e: Payload<'operation'>) => {
+    operations.inc({ kind: e.kind, item: item.value(e.name), outcome: e.outcome });
+    operationDuration.observe({ kind: e.kind, outcome: e.outcome }, e.durationMs / 1000);
+    if (e.kind === 'tools/call') onToolCall(e);
+    else if (e.cost > 0) operationCost.inc({ kind: e.kind, item: item.value(e.name) }, e.cost);
+  };
+  const onToolCall = (e: Payload<'operation'>) => {
+    const labels = { tool: tool.value(e.name), outcome: e.outcome };
     toolCalls.inc(labels);
     toolDuration.observe(labels, e.durationMs / 1000);
     if (e.cost > 0) {
@@ -141,7 +172,7 @@ export function instrument(
     connectionsRefused.inc({ reason: e.reason });
   const onStoreEvicted = (e: Payload<'store.evicted'>) => evictions.inc({ store: store.value(e.store) });
 
-  events.on('tool.call', onToolCall);
+  events.on('operation', onOperation);
   events.on('http.request', onHttpRequest);
   events.on('auth.rejected', onAuthRejected);
   events.on('limit.rejected', onLimitRejected);
@@ -149,7 +180,8 @@ export function instrument(
   events.on('connection.refused', onConnectionRefused);
   events.on('store.evicted', onStoreEvicted);
 
-  const inFlight: ToolMiddleware = async (call, next) => {
+  const inFlight: OperationMiddleware = async (call, next) => {
+    if (call.kind !== 'tools/call') return next();
     const labels = { tool: tool.value(call.name) };
     toolsInFlight.inc(labels);
     try {
@@ -162,7 +194,7 @@ export function instrument(
   return {
     inFlight,
     stop() {
-      events.off('tool.call', onToolCall);
+      events.off('operation', onOperation);
       events.off('http.request', onHttpRequest);
       events.off('auth.rejected', onAuthRejected);
       events.off('limit.rejected', onLimitRejected);

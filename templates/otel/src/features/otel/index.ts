@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { oneOf, url } from '../../core/env.js';
 import type { FeatureModule } from '../../core/feature.js';
-import { traceHttpRequest, traceToolCall } from './spans.js';
+import { traceHttpRequest, traceOperation } from './spans.js';
 import { startTracing, stopTracing, tracingStatus } from './tracing.js';
 
 const SAMPLERS = [
@@ -73,7 +73,7 @@ export const otel: FeatureModule<typeof env> = {
 
     return {
       beforeAuth: [traceHttpRequest],
-      toolMiddleware: [traceToolCall],
+      middleware: [traceOperation],
       async close() {
         await stopTracing();
         diag.disable();

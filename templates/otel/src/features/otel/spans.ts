@@ -10,7 +10,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { currentRequest } from '../../core/context.js';
-import type { HttpMiddleware, ToolMiddleware } from '../../core/feature.js';
+import type { HttpMiddleware, OperationMiddleware } from '../../core/feature.js';
 
 /**
  * MCP server spans after the OpenTelemetry semantic conventions for MCP: name `{mcp.method.name} {target}`,
@@ -46,8 +46,17 @@ function requestAttributes(): Attributes {
   return attributes;
 }
 
-/** One SERVER span per `tools/call`, whatever the transport. Runs outermost, so it sees limits and budgets. */
-export const traceToolCall: ToolMiddleware = async (call, next) => {
+/** The MCP semantic conventions' attribute naming the item, per operation kind. */
+const ITEM_ATTRIBUTE: Partial<Record<string, string>> = {
+  'tools/call': 'gen_ai.tool.name',
+  'prompts/get': 'gen_ai.prompt.name',
+};
+
+/**
+ * One SERVER span per MCP operation (`tools/call <tool>`, `resources/read <resource>`, `prompts/get
+ * <prompt>`, `tools/list`, …), whatever the transport. Runs outermost, so it sees limits and budgets.
+ */
+export const traceOperation: OperationMiddleware = async (call, next) => {
   const ambient = context.active();
   const fromMeta = call.meta ? propagation.extract(ambient, call.meta) : ambient;
   const remote = trace.getSpanContext(fromMeta);
@@ -56,18 +65,20 @@ export const traceToolCall: ToolMiddleware = async (call, next) => {
     remote && transport && remote.spanId !== transport.spanId ? [{ context: transport }] : [];
 
   const attributes: Attributes = {
-    'mcp.method.name': 'tools/call',
-    'gen_ai.tool.name': call.name,
-    'gen_ai.operation.name': 'execute_tool',
+    'mcp.method.name': call.kind,
     'network.transport': call.principal.source === 'stdio' ? 'pipe' : 'tcp',
     'app.principal.id': call.principal.id,
     ...requestAttributes(),
   };
+  const itemAttribute = ITEM_ATTRIBUTE[call.kind];
+  if (call.item && itemAttribute) attributes[itemAttribute] = call.item.name;
+  if (call.kind === 'tools/call') attributes['gen_ai.operation.name'] = 'execute_tool';
+  if (call.kind === 'resources/read') attributes['mcp.resource.uri'] = (call.args as { uri: string }).uri;
   if (call.rpcId !== undefined) attributes['jsonrpc.request.id'] = String(call.rpcId);
   if (call.protocolVersion) attributes['mcp.protocol.version'] = call.protocolVersion;
 
   const span = tracer.startSpan(
-    `tools/call ${call.name}`,
+    call.item ? `${call.kind} ${call.item.name}` : call.kind,
     { kind: SpanKind.SERVER, attributes, links },
     fromMeta,
   );
@@ -76,7 +87,8 @@ export const traceToolCall: ToolMiddleware = async (call, next) => {
     const outcome = await context.with(trace.setSpan(fromMeta, span), next);
     if (!outcome.ok) {
       // A tool error is a successful JSON-RPC call with `isError: true`: the conventions call it `tool_error`.
-      span.setAttributes({ 'error.type': 'tool_error', 'app.error.code': outcome.error.error });
+      const type = call.kind === 'tools/call' ? 'tool_error' : outcome.error.error;
+      span.setAttributes({ 'error.type': type, 'app.error.code': outcome.error.error });
       span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error.message });
     }
     return outcome;
@@ -96,32 +108,25 @@ const header = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value;
 
 /**
- * Methods that get a span from their `Mcp-Method` header. The header is the client's word, so only names the
- * protocol defines become span names: anything else would let a client mint unbounded span names.
+ * Methods that get a span from their `Mcp-Method` header: those the operation pipeline does not run (its
+ * operations get theirs from `traceOperation`). The header is the client's word, so only names the protocol
+ * defines become span names: anything else would let a client mint unbounded span names.
  */
 const NAMED_METHODS = new Set([
   'server/discover',
   'initialize',
   'ping',
-  'tools/list',
-  'prompts/list',
-  'prompts/get',
-  'resources/list',
-  'resources/templates/list',
-  'resources/read',
   'resources/subscribe',
   'resources/unsubscribe',
-  'completion/complete',
   'logging/setLevel',
 ]);
 
 /**
  * HTTP side, before authentication (so rejected requests carry a trace ID too):
  * - started without the preload there is no HTTP span; honour the `traceparent` header here instead;
- * - requests of the 2026-07-28 protocol name their method in `Mcp-Method`, which gives `tools/list`,
- *   `server/discover`… their MCP span without parsing the body. `tools/call` gets its span from
- *   `traceToolCall`, which can also see `params._meta`. Only a prompt name joins the span name (`Mcp-Name`):
- *   resource URIs would make span names unbounded, as the conventions warn.
+ * - requests of the 2026-07-28 protocol name their method in `Mcp-Method`, which gives `server/discover`,
+ *   `ping`… their MCP span without parsing the body. Tool calls, reads, gets, lists and completions get
+ *   theirs from `traceOperation`, which also sees `params._meta`.
  */
 export const traceHttpRequest: HttpMiddleware = async (req, res, next) => {
   let ctx: Context = context.active();
@@ -136,13 +141,7 @@ export const traceHttpRequest: HttpMiddleware = async (req, res, next) => {
     };
     const version = header(req.headers['mcp-protocol-version']);
     if (version) attributes['mcp.protocol.version'] = version;
-    const prompt = method === 'prompts/get' ? header(req.headers['mcp-name']) : undefined;
-    if (prompt) attributes['gen_ai.prompt.name'] = prompt;
-    const span = tracer.startSpan(
-      prompt ? `${method} ${prompt}` : method,
-      { kind: SpanKind.SERVER, attributes },
-      ctx,
-    );
+    const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, ctx);
     res.once('close', () => {
       if (res.statusCode >= 400) {
         span.setAttribute('error.type', String(res.statusCode));

@@ -1,7 +1,7 @@
 import { currentRequest } from '../../core/context.js';
 import { type ErrorCode, envelope, ToolError } from '../../core/errors.js';
 import type { AppEventBus } from '../../core/events.js';
-import type { ToolCall, ToolMiddleware, ToolOutcome } from '../../core/feature.js';
+import type { Operation, OperationMiddleware, Outcome } from '../../core/feature.js';
 import type { HitOptions, RateLimitStore } from '../../core/rate-limit.js';
 import { runKeyOf, subjectOf } from './subject.js';
 import { describeWait } from './wait.js';
@@ -9,9 +9,9 @@ import { describeWait } from './wait.js';
 const MINUTE_MS = 60_000;
 
 export interface ToolLimitsConfig {
-  /** Calls per caller per minute for a tool that does not set `rateLimitPerMinute`; 0 = no limit. */
+  /** Calls per caller per minute on an item that does not set `rateLimitPerMinute`; 0 = no limit. */
   perMinute: number;
-  /** Tool calls per run within `budgetWindowMs`; 0 = no budget. */
+  /** Calls, reads and gets per run within `budgetWindowMs`; 0 = no budget. */
   budget: number;
   /** Tool calls per caller within `budgetWindowMs`, across all its runs; 0 = no ceiling. */
   callerBudget?: number;
@@ -20,9 +20,11 @@ export interface ToolLimitsConfig {
 
 /**
  * The two limits of a tool call, both sliding windows in the shared store:
- * 1. per tool and caller (`RATE_LIMITED`): stops one expensive tool from being hammered. The key is the tool's
- *    name without its version, so alternating `search_v1` and `search_v2` does not double the allowance.
- * 2. per run (`BUDGET_EXHAUSTED`): caps the calls of one agent run across all tools, which catches loops.
+ * 1. per item and caller (`RATE_LIMITED`): stops one expensive tool, resource or prompt from being hammered.
+ *    The key names the operation kind and the item without its version, so alternating `search_v1` and
+ *    `search_v2` does not double the allowance.
+ * 2. per run (`BUDGET_EXHAUSTED`): caps the calls, reads and gets of one agent run across all items, which
+ *    catches loops. Lists and completions are left to the edge limit.
  *    The client names its runs, so a new run id is a fresh budget: this catches loops, not abuse.
  * 3. per caller across all its runs (`BUDGET_EXHAUSTED`): the ceiling a client cannot reset by naming runs.
  * A call refused by one layer spends nothing in the next; every refusal carries the exact wait in `retryAfter`.
@@ -31,15 +33,17 @@ export function toolLimits(
   store: RateLimitStore,
   config: ToolLimitsConfig,
   events: AppEventBus,
-): ToolMiddleware {
-  async function perToolLimit(
-    call: ToolCall,
+): OperationMiddleware {
+  async function perItemLimit(
+    call: Operation,
     subject: string,
     options: HitOptions,
-  ): Promise<ToolOutcome | undefined> {
-    const perMinute = call.tool.rateLimitPerMinute ?? config.perMinute;
-    if (perMinute <= 0) return undefined;
-    const decision = await store.hit(`tool:${call.tool.name}:${subject}`, perMinute, MINUTE_MS, options);
+  ): Promise<Outcome | undefined> {
+    const { item } = call;
+    const perMinute = item?.rateLimitPerMinute ?? config.perMinute;
+    if (item === undefined || perMinute <= 0) return undefined;
+    const key = `${call.kind}:${item.limitKey}:${subject}`;
+    const decision = await store.hit(key, perMinute, MINUTE_MS, options);
     if (decision.allowed) return undefined;
     events.emit('limit.rejected', { kind: 'tool', tool: call.name });
     const wait = describeWait(decision.retryAfterMs);
@@ -47,12 +51,15 @@ export function toolLimits(
     return refuse('RATE_LIMITED', message, decision.retryAfterMs);
   }
 
+  /** What the budgets count: calls, reads and gets; not lists or completions. */
+  const budgeted = (call: Operation) => call.item !== undefined && call.kind !== 'completion/complete';
+
   async function runBudget(
-    call: ToolCall,
+    call: Operation,
     subject: string,
     options: HitOptions,
-  ): Promise<ToolOutcome | undefined> {
-    if (config.budget <= 0) return undefined;
+  ): Promise<Outcome | undefined> {
+    if (config.budget <= 0 || !budgeted(call)) return undefined;
     const decision = await store.hit(
       `budget:${runKeyOf(subject, call.runId)}`,
       config.budget,
@@ -61,7 +68,7 @@ export function toolLimits(
     );
     if (decision.allowed) return undefined;
     events.emit('limit.rejected', { kind: 'budget', tool: call.name });
-    const spent = `${config.budget} tool calls per ${config.budgetWindowMs / 1000} s`;
+    const spent = `${config.budget} calls per ${config.budgetWindowMs / 1000} s`;
     const wait = `the next call is allowed in ${describeWait(decision.retryAfterMs)}`;
     const message =
       call.runId === undefined
@@ -71,12 +78,12 @@ export function toolLimits(
   }
 
   async function callerCeiling(
-    call: ToolCall,
+    call: Operation,
     subject: string,
     options: HitOptions,
-  ): Promise<ToolOutcome | undefined> {
+  ): Promise<Outcome | undefined> {
     const ceiling = config.callerBudget ?? 0;
-    if (ceiling <= 0) return undefined;
+    if (ceiling <= 0 || !budgeted(call)) return undefined;
     const key = `budget:all-runs:${encodeURIComponent(subject)}`;
     const decision = await store.hit(key, ceiling, config.budgetWindowMs, options);
     if (decision.allowed) return undefined;
@@ -93,10 +100,10 @@ export function toolLimits(
       call.timeoutMs === undefined
         ? call.signal
         : AbortSignal.any([call.signal, AbortSignal.timeout(call.timeoutMs)]);
-    let refusal: ToolOutcome | undefined;
+    let refusal: Outcome | undefined;
     try {
       refusal =
-        (await perToolLimit(call, subject, { signal })) ??
+        (await perItemLimit(call, subject, { signal })) ??
         (await runBudget(call, subject, { signal })) ??
         (await callerCeiling(call, subject, { signal }));
     } catch (error) {
@@ -108,6 +115,6 @@ export function toolLimits(
   };
 }
 
-function refuse(code: ErrorCode, message: string, retryAfterMs: number): ToolOutcome {
+function refuse(code: ErrorCode, message: string, retryAfterMs: number): Outcome {
   return { ok: false, error: envelope(code, message, { retryable: true, retryAfter: retryAfterMs / 1000 }) };
 }

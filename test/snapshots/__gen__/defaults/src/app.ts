@@ -6,14 +6,17 @@ import { AppEventBus } from './core/events.js';
 import type { App, FeatureModule, FeatureRuntime, ServerParts } from './core/feature.js';
 import { Health } from './core/health.js';
 import { createLogger } from './core/logger.js';
-import type { ToolDefinition } from './core/tool.js';
-import { ToolRunner } from './core/tool-runner.js';
-import { createServerFactory } from './server.js';
+import { Pipeline } from './core/pipeline.js';
+import { checkToolTimeouts } from './core/tool-operation.js';
+import { type Catalog, createServerFactory, type ExtraServerOptions, type ServerIdentity } from './server.js';
 
 export interface StartOptions {
   env: Readonly<Record<string, string | undefined>>;
   features: readonly FeatureModule[];
-  tools: readonly ToolDefinition[];
+  /** The tools, resources and prompts the server publishes. */
+  catalog: Catalog;
+  /** SDK server options beyond what the catalog implies. */
+  serverOptions?: ExtraServerOptions;
   /** Command-line arguments: `--stdio` selects the stdio transport, whatever MCP_TRANSPORT says. */
   argv?: readonly string[];
   /** Where log lines go instead of stdout/stderr (tests read them back). */
@@ -36,6 +39,18 @@ export interface RunningApp {
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   name: string;
   version: string;
+  description?: string;
+  homepage?: string;
+  /** What clients show and tell their model about this server: `title`, `instructions`, `icons`. */
+  mcp?: Pick<ServerIdentity, 'title' | 'instructions' | 'icons'>;
+};
+
+const identity: ServerIdentity = {
+  name: pkg.name,
+  version: pkg.version,
+  ...(pkg.description && { description: pkg.description }),
+  ...(pkg.homepage && { websiteUrl: pkg.homepage }),
+  ...pkg.mcp,
 };
 
 const TRANSPORTS = ['http', 'stdio'] as const;
@@ -76,7 +91,17 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     destination: options.logDestination ?? (transportName === 'stdio' ? 'stderr' : 'stdout'),
   });
   const events = new AppEventBus();
-  const app: App = { config, logger, events, tools: options.tools, transport: transportName };
+  const { catalog } = options;
+  checkToolTimeouts(config, catalog.tools);
+  const app: App = {
+    config,
+    logger,
+    events,
+    tools: catalog.tools,
+    resources: catalog.resources ?? [],
+    prompts: catalog.prompts ?? [],
+    transport: transportName,
+  };
 
   const runtimes: FeatureRuntime[] = [];
   const closeFeatures = async () => {
@@ -98,12 +123,11 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   const transport = runtimes.find((r) => r.transport?.name === transportName)?.transport;
   if (transport === undefined) throw new Error(`No feature provides the ${transportName} transport`);
 
-  const runner = new ToolRunner({
+  const pipeline = new Pipeline({
     config,
     logger,
     events,
-    tools: options.tools,
-    middleware: runtimes.flatMap((r) => r.toolMiddleware ?? []),
+    middleware: runtimes.flatMap((r) => r.middleware ?? []),
   });
   const readiness = runtimes.flatMap((r) => r.readiness ?? []);
   const health = new Health(readiness, events);
@@ -129,7 +153,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   };
 
   const parts: ServerParts = {
-    createMcpServer: createServerFactory(options.tools, runner, { name: pkg.name, version: pkg.version }),
+    createMcpServer: createServerFactory(catalog, pipeline, identity, options.serverOptions),
     authenticator: authenticators[0],
     beforeAuth: runtimes.flatMap((r) => r.beforeAuth ?? []),
     afterAuth: runtimes.flatMap((r) => r.afterAuth ?? []),
@@ -138,7 +162,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     readiness,
     health,
     drain: async () => {
-      const aborted = await runner.drain(config.DRAIN_TIMEOUT_MS);
+      const aborted = await pipeline.drain(config.DRAIN_TIMEOUT_MS);
       if (aborted > 0)
         logger.warn({ aborted }, `aborted ${aborted} call(s) still running after DRAIN_TIMEOUT_MS`);
     },
@@ -150,7 +174,14 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   });
   stopTransport = () => started.stop();
   logger.info(
-    { transport: transportName, url: started.url?.href, tools: options.tools.length, version: pkg.version },
+    {
+      transport: transportName,
+      url: started.url?.href,
+      tools: catalog.tools.length,
+      resources: app.resources.length,
+      prompts: app.prompts.length,
+      version: pkg.version,
+    },
     'ready',
   );
   return { config, logger, events, transport: transportName, url: started.url, shutdown, stopped };

@@ -1,120 +1,173 @@
 import {
   type CallToolResult,
+  type Icon,
   type McpRequestContext,
   McpServer,
-  PROTOCOL_VERSION_META_KEY,
+  type McpServerOptions,
   ProtocolError,
   ProtocolErrorCode,
-  type ServerContext,
-  type Tool,
 } from '@modelcontextprotocol/server';
-import { envelope } from './core/errors.js';
-import { publishedName, type ToolDefinition } from './core/tool.js';
-import type { McpCallInfo, ToolHandler, ToolRunner } from './core/tool-runner.js';
-import { toolSchemas } from './core/tool-schema.js';
+import { completionSpec } from './core/completion.js';
+import { type Listing, listSpec } from './core/listing.js';
+import type { Outcome } from './core/operation.js';
+import type { Pipeline } from './core/pipeline.js';
+import type { PromptDefinition } from './core/prompt.js';
+import { PromptCatalog } from './core/prompt-operations.js';
+import { toProtocolError } from './core/protocol-error.js';
+import { requestInfo } from './core/request-info.js';
+import type { AnyResource } from './core/resource.js';
+import { ResourceCatalog } from './core/resource-operations.js';
+import type { ToolDefinition } from './core/tool.js';
+import { ToolCatalog } from './core/tool-catalog.js';
+import { toCallToolResult } from './core/tool-result.js';
 
+/** Who this server says it is (`server/discover`, `initialize`): from package.json. */
 export interface ServerIdentity {
   name: string;
   version: string;
+  title?: string;
+  description?: string;
+  websiteUrl?: string;
+  icons?: Icon[];
+  /** How to use this server, for the client's model. */
+  instructions?: string;
 }
 
-function callInfo(ctx: ServerContext): McpCallInfo {
-  const { mcpReq } = ctx;
-  return {
-    signal: mcpReq.signal,
-    rpcId: mcpReq.id,
-    meta: mcpReq._meta,
-    protocolVersion:
-      (mcpReq.envelope as Record<string, string | undefined> | undefined)?.[PROTOCOL_VERSION_META_KEY] ??
-      ctx.http?.req?.headers.get('mcp-protocol-version') ??
-      undefined,
-  };
+/** Everything the server publishes. */
+export interface Catalog {
+  tools: readonly ToolDefinition[];
+  resources?: readonly AnyResource[];
+  prompts?: readonly PromptDefinition[];
 }
 
-interface Entry {
-  name: string;
-  listing: Tool;
-  handler: ToolHandler;
-  sunsetMs?: number;
+/** SDK server options a project may add (e.g. `requestState` to verify multi-round-trip state, SEP-2322). */
+export type ExtraServerOptions = Pick<McpServerOptions, 'requestState'>;
+
+/** Lists vary per caller (filtered by scopes), so shared caches must not keep them. */
+const LIST_TTL_MS = 60_000;
+
+/** An outcome as a JSON-RPC result, or the error the client receives. */
+function resultOf<T>(outcome: Outcome<T>, uri?: string): T {
+  if (!outcome.ok) throw toProtocolError(outcome.error, uri);
+  return outcome.result;
 }
 
-function entry(tool: ToolDefinition, runner: ToolRunner): Entry {
-  const name = publishedName(tool);
-  const schemas = toolSchemas(tool);
-  const listing: Tool = {
-    name,
-    title: tool.title,
-    description: tool.description,
-    inputSchema: schemas.input as Tool['inputSchema'],
-    outputSchema: schemas.output as Tool['outputSchema'],
-  };
-  if (tool.annotations) listing.annotations = tool.annotations;
-  const result: Entry = {
-    name,
-    listing,
-    handler: runner.handlerFor(tool),
-  };
-  if (tool.deprecated) {
-    const { replacedBy, sunset } = tool.deprecated;
-    // Agents read descriptions; clients and gateways can read `_meta`. Say it in both.
-    listing.description = `${tool.description}\n\nDeprecated: use ${replacedBy} instead. This version stops working on ${sunset}.`;
-    listing._meta = { deprecated: { replacedBy, sunset } };
-    result.sunsetMs = Date.parse(sunset);
-  }
-  return result;
-}
+const listed = <T>(listing: Listing<T>) => listing.entries.map((entry) => entry.value);
+
+const notFound = (uri: string) =>
+  toProtocolError({ error: 'NOT_FOUND', message: `No resource at ${uri}`, retryable: false }, uri);
 
 /**
- * A call to a tool that does not exist is a protocol error (-32602), as the spec asks ("Unknown tools" are
- * protocol errors, not tool results). The message is written for the model that made the call: it names the
- * tools it can call and, when the name lacks its version or names another one, the version it likely meant.
- */
-function unknownTool(name: string, listed: readonly string[]): ProtocolError {
-  const base = (tool: string) => tool.replace(/_v\d+$/, '');
-  const guess = listed.filter((tool) => base(tool) === base(name)).at(-1);
-  const message = `Unknown tool "${name}".${guess ? ` Did you mean ${guess}?` : ''} Tools: ${listed.join(', ')}.`;
-  return new ProtocolError(ProtocolErrorCode.InvalidParams, message, {
-    ...envelope('NOT_FOUND', message),
-    tools: listed,
-  });
-}
-
-/**
- * Builds the per-request server factory. Everything expensive (JSON Schemas, listings, per-tool settings)
- * happens here, once. The factory answers `tools/list` and `tools/call` itself rather than registering each
- * tool on the McpServer: the stateless protocol builds a server per request, so registering would redo work
- * per request; and the ToolRunner validates arguments and results itself, so every failure gets the envelope,
- * a log line and a `tool.call` event instead of the SDK's bare text error.
+ * Builds the per-request server factory. Everything expensive (JSON Schemas, listings, per-item settings)
+ * happens here, once. The factory answers every method with its own handler rather than registering items on
+ * the McpServer: the stateless protocol builds a server per request, so registering would redo work per
+ * request; and each request runs through the one pipeline, so every failure gets the envelope, a log line
+ * and an `operation` event instead of the SDK's bare text error.
  */
 export function createServerFactory(
-  tools: readonly ToolDefinition[],
-  runner: ToolRunner,
+  catalog: Catalog,
+  pipeline: Pipeline,
   identity: ServerIdentity,
+  extra: ExtraServerOptions = {},
 ): (context?: McpRequestContext) => McpServer {
-  const entries = tools.map((tool) => entry(tool, runner));
-  const byName = new Map<string, Entry>();
-  for (const e of entries) {
-    if (byName.has(e.name))
-      throw new Error(`Two tools are published as ${e.name}: give one of them another name or version`);
-    byName.set(e.name, e);
-  }
-  // Retired versions stay callable, so a late caller gets TOOL_RETIRED naming the replacement, but leave the list.
-  const listed = () => {
-    const now = Date.now();
-    return entries.filter((e) => e.sunsetMs === undefined || now < e.sunsetMs).map((e) => e.listing);
-  };
-  const listedNames = () => listed().map((tool) => tool.name);
+  const { config, logger } = pipeline;
+  const tools = new ToolCatalog(catalog.tools, config, logger);
+  const resources = new ResourceCatalog(catalog.resources ?? [], config, logger);
+  const prompts = new PromptCatalog(catalog.prompts ?? [], config, logger);
 
+  const toolsList = listSpec('tools/list', config, logger, () =>
+    tools.listed().map((e) => ({ scopes: e.spec.tool.scopes, value: e.listing })),
+  );
+  const resourcesList = listSpec('resources/list', config, logger, (ctx) => resources.list(ctx));
+  const templatesList = listSpec('resources/templates/list', config, logger, () => resources.templates());
+  const promptsList = listSpec('prompts/list', config, logger, () => prompts.list());
+
+  /** A list may be kept until the next sunset changes it, and never by a shared cache. */
+  const listHint = () => {
+    const now = Date.now();
+    const next = Math.min(
+      tools.nextChange(now) ?? Number.POSITIVE_INFINITY,
+      prompts.nextSunset(now) ?? Number.POSITIVE_INFINITY,
+    );
+    return { ttlMs: Math.max(0, Math.min(LIST_TTL_MS, next - now)), cacheScope: 'private' as const };
+  };
+
+  const hasResources = resources.size > 0;
+  const hasPrompts = prompts.size > 0;
+  const { instructions, ...implementation } = identity;
   return () => {
-    const server = new McpServer(identity, { capabilities: { tools: { listChanged: false } } });
-    server.server.setRequestHandler('tools/list', () => ({ tools: listed() }));
-    server.server.setRequestHandler('tools/call', async (request, ctx): Promise<CallToolResult> => {
-      const { name, arguments: args } = request.params;
-      const found = byName.get(name);
-      if (!found) throw unknownTool(name, listedNames());
-      const result = await found.handler(args ?? {}, callInfo(ctx));
-      return server.server.projectCallToolResult(result, found.listing.outputSchema);
+    const hint = listHint();
+    const server = new McpServer(implementation, {
+      capabilities: {
+        tools: { listChanged: false },
+        ...(hasResources && { resources: { listChanged: false, subscribe: true } }),
+        // 2025-11-25 clients set a level with logging/setLevel; 2026-07-28 ones per request (`_meta`).
+        logging: {},
+        ...(hasPrompts && { prompts: { listChanged: false } }),
+        ...((hasResources || hasPrompts) && { completions: {} }),
+      },
+      ...extra,
+      ...(instructions && { instructions }),
+      cacheHints: {
+        'tools/list': hint,
+        'prompts/list': hint,
+        'resources/list': hint,
+        'resources/templates/list': hint,
+      },
     });
+    const raw = server.server;
+    raw.setRequestHandler('tools/list', async (_request, ctx) => ({
+      tools: listed(resultOf(await pipeline.run(toolsList, undefined, requestInfo(ctx)))),
+    }));
+    raw.setRequestHandler('tools/call', async (request, ctx): Promise<CallToolResult> => {
+      const { spec, listing } = tools.get(request.params.name);
+      const outcome = await pipeline.run(spec, request.params.arguments ?? {}, requestInfo(ctx));
+      return raw.projectCallToolResult(toCallToolResult(outcome), listing.outputSchema);
+    });
+    if (hasResources) {
+      raw.setRequestHandler('resources/list', async (_request, ctx) => ({
+        resources: listed(resultOf(await pipeline.run(resourcesList, undefined, requestInfo(ctx)))),
+      }));
+      raw.setRequestHandler('resources/templates/list', async (_request, ctx) => ({
+        resourceTemplates: listed(resultOf(await pipeline.run(templatesList, undefined, requestInfo(ctx)))),
+      }));
+      // Accepted for any resource that exists. Resources here are read on demand, and a stateless server has
+      // no session to push `notifications/resources/updated` on; clients re-read when the TTL says so.
+      const subscription = (request: { params: { uri: string } }) => {
+        if (!resources.resolve(request.params.uri)) throw notFound(request.params.uri);
+        return {};
+      };
+      raw.setRequestHandler('resources/subscribe', subscription);
+      raw.setRequestHandler('resources/unsubscribe', subscription);
+      raw.setRequestHandler('resources/read', async (request, ctx) => {
+        const { uri } = request.params;
+        const found = resources.resolve(uri);
+        if (!found) throw notFound(uri);
+        const args = { uri, variables: found.variables };
+        return resultOf(await pipeline.run(found.prepared.spec, args, requestInfo(ctx)), uri);
+      });
+    }
+    // Each 2025 request gets a fresh server (stateless), so there is no session to keep a level in: messages
+    // a handler sends with ctx.clientLog go out on that request's own stream.
+    raw.setRequestHandler('logging/setLevel', () => ({}));
+    if (hasPrompts) {
+      raw.setRequestHandler('prompts/list', async (_request, ctx) => ({
+        prompts: listed(resultOf(await pipeline.run(promptsList, undefined, requestInfo(ctx)))),
+      }));
+      raw.setRequestHandler('prompts/get', async (request, ctx) => {
+        const prompt = prompts.get(request.params.name);
+        if (!prompt)
+          throw new ProtocolError(ProtocolErrorCode.InvalidParams, `No prompt named ${request.params.name}`);
+        return resultOf(await pipeline.run(prompt.spec, request.params.arguments, requestInfo(ctx)));
+      });
+    }
+    if (hasResources || hasPrompts) {
+      raw.setRequestHandler('completion/complete', async (request, ctx) => {
+        const spec = completionSpec(request.params, prompts, resources, config, logger);
+        if (!spec) return { completion: { values: [], total: 0, hasMore: false } };
+        return resultOf(await pipeline.run(spec, request.params.argument.value, requestInfo(ctx)));
+      });
+    }
     return server;
   };
 }

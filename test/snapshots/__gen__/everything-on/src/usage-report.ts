@@ -1,6 +1,7 @@
 /**
- * Usage and cost from the server's JSON logs: the tool runner writes one "tool call" line per call with its
- * principal, tool, runId, outcome, durationMs and cost. `npm run usage` (src/usage.ts) prints this report.
+ * Usage and cost from the server's JSON logs: the pipeline writes one line per tool call ("tool call"),
+ * resource read ("resource read") and prompt get ("prompt get") with its principal, item, runId, outcome,
+ * durationMs and cost. `npm run usage` (src/usage.ts) prints this report; the `tool` column names the item.
  */
 export const GROUP_KEYS = ['principal', 'tool', 'run'] as const;
 export type GroupKey = (typeof GROUP_KEYS)[number];
@@ -19,7 +20,14 @@ interface CallLine extends Record<GroupKey, string> {
   cost: number;
 }
 
-/** A tool-call line, or undefined for anything else (startup messages, npm's banner, a truncated line). */
+/** The line's item by what it is bound to; lists and completions are not usage. */
+const ITEM_FIELD: Readonly<Record<string, string>> = {
+  'tool call': 'tool',
+  'resource read': 'resource',
+  'prompt get': 'prompt',
+};
+
+/** A call, read or get line, or undefined for anything else (startup messages, npm's banner, a truncated line). */
 export function parseCallLine(text: string): CallLine | undefined {
   let line: Record<string, unknown>;
   try {
@@ -27,17 +35,13 @@ export function parseCallLine(text: string): CallLine | undefined {
   } catch {
     return undefined;
   }
-  if (
-    line === null ||
-    typeof line !== 'object' ||
-    line.msg !== 'tool call' ||
-    typeof line.tool !== 'string'
-  ) {
-    return undefined;
-  }
+  if (line === null || typeof line !== 'object') return undefined;
+  const field = ITEM_FIELD[String(line.msg)];
+  const item = field === undefined ? undefined : line[field];
+  if (typeof item !== 'string') return undefined;
   return {
     principal: typeof line.principal === 'string' ? line.principal : '-',
-    tool: line.tool,
+    tool: item,
     run: typeof line.runId === 'string' ? line.runId : '-',
     failed: line.outcome !== 'ok',
     durationMs: Number(line.durationMs) || 0,

@@ -5,8 +5,13 @@ import type { BaseConfig } from '../config.js';
 import type { ErrorEnvelope } from './errors.js';
 import type { AppEventBus } from './events.js';
 import type { Health } from './health.js';
+import type { OperationMiddleware } from './operation.js';
 import type { Principal } from './principal.js';
+import type { PromptDefinition } from './prompt.js';
+import type { AnyResource } from './resource.js';
 import type { ToolDefinition } from './tool.js';
+
+export type { Operation, OperationMiddleware, Outcome } from './operation.js';
 
 /**
  * The contract between the composition root and a feature folder (`src/features/<id>/`).
@@ -33,6 +38,8 @@ export interface App {
   logger: Logger;
   events: AppEventBus;
   tools: readonly ToolDefinition[];
+  resources: readonly AnyResource[];
+  prompts: readonly PromptDefinition[];
 }
 
 /** What a feature contributes. Every member is optional; the composition root wires what is present. */
@@ -52,8 +59,11 @@ export interface FeatureRuntime {
   batchGuards?: BatchGuard[];
   /** Extra HTTP endpoints (e.g. /metrics, /.well-known/oauth-protected-resource/mcp). Not behind MCP auth. */
   routes?: Route[];
-  /** Wraps every tool call, outermost first in feature order (limits, budgets, tracing, metrics). */
-  toolMiddleware?: ToolMiddleware[];
+  /**
+   * Wraps every MCP operation (tool calls, resource reads, prompt gets, lists, completion), outermost first
+   * in feature order: tracing, metrics, scopes, limits and budgets register once and cover every kind.
+   */
+  middleware?: OperationMiddleware[];
   /** Dependencies /readyz checks (e.g. Redis). */
   readiness?: ReadinessCheck[];
   /** Release resources on shutdown, after in-flight calls drained. */
@@ -80,7 +90,7 @@ export interface ServerParts {
   readiness: ReadinessCheck[];
   /** Readiness (dependency checks + draining) for /readyz. */
   health: Health;
-  /** Waits for in-flight tool calls, at most DRAIN_TIMEOUT_MS, then aborts the rest. Transports call it in `stop`. */
+  /** Waits for in-flight operations, at most DRAIN_TIMEOUT_MS, then aborts the rest. Transports call it in `stop`. */
   drain(): Promise<void>;
   /** Asks the composition root for a graceful shutdown (e.g. stdin closed): the same path as SIGTERM. */
   requestShutdown(reason: string): void;
@@ -118,33 +128,6 @@ export interface Route {
   path: string;
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
 }
-
-/** One tool call as middleware sees it. */
-export interface ToolCall {
-  tool: ToolDefinition;
-  /** Published name, e.g. `search_v2`. */
-  name: string;
-  args: unknown;
-  principal: Principal;
-  requestId: string;
-  correlationId: string;
-  runId?: string;
-  signal: AbortSignal;
-  /** The call's deadline in ms: middleware that waits on a dependency (a Redis limit check) waits no longer. */
-  timeoutMs?: number;
-  /** The JSON-RPC `id` of the `tools/call` request. */
-  rpcId?: string | number;
-  /** `params._meta` as the client sent it, e.g. W3C trace context (`traceparent`, `tracestate`; SEP-414). */
-  meta?: Readonly<Record<string, unknown>>;
-  /** The MCP protocol revision the request was made under, e.g. `2026-07-28`. */
-  protocolVersion?: string;
-}
-
-export type ToolOutcome =
-  | { ok: true; result: Record<string, unknown> }
-  | { ok: false; error: ErrorEnvelope; cause?: unknown };
-
-export type ToolMiddleware = (call: ToolCall, next: () => Promise<ToolOutcome>) => Promise<ToolOutcome>;
 
 export interface ReadinessCheck {
   name: string;

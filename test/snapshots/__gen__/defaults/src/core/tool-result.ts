@@ -1,32 +1,58 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import type { RequestContext } from './context.js';
-import { ERROR_META_KEY, type ErrorEnvelope, envelopeText } from './errors.js';
-import type { ToolOutcome } from './feature.js';
+import type { z } from 'zod';
+import { isRawResult, isToolContent } from './content.js';
+import { ERROR_META_KEY, type ErrorEnvelope, envelopeText, toEnvelope } from './errors.js';
+import type { Outcome } from './operation.js';
+
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`).join('; ');
+}
+
+const internal = (message: string): Outcome<never> => {
+  const cause = new Error(message);
+  return { ok: false, error: toEnvelope(cause), cause };
+};
 
 /**
- * What the client receives for an outcome. Data goes out as `structuredContent` and as JSON text (for clients
- * that only read text). A failure goes out with `isError: true` and *no* `structuredContent`: several clients
- * (the v1 SDK client, the Inspector) check `structuredContent` against the tool's `outputSchema` even on
- * errors and would throw the envelope away. The text block carries the envelope for the model, and
- * `_meta["prod-mcp/error"]` carries it for programs. Both are stamped with the IDs the caller can quote to an
- * operator (a trace ID a middleware set is kept).
+ * What a handler returned, as the result a client receives. Structured data goes out as `structuredContent`
+ * and as JSON text (for clients that only read text); content blocks as they are. A result that does not
+ * match the tool's own output schema is our bug, not the caller's: INTERNAL.
  */
-export function toCallToolResult(
-  outcome: ToolOutcome,
-  context: RequestContext,
-): { result: CallToolResult; error?: ErrorEnvelope } {
-  if (outcome.ok) {
-    const text = JSON.stringify(outcome.result);
-    return { result: { content: [{ type: 'text', text }], structuredContent: outcome.result } };
+export function toolOutput(value: unknown, schema: z.ZodObject | undefined): Outcome<CallToolResult> {
+  if (isRawResult(value)) return { ok: true, result: value.result as CallToolResult };
+  const blocks = isToolContent(value) ? value.blocks : undefined;
+  const data = isToolContent(value) ? value.data : value;
+  if (schema === undefined) {
+    if (blocks === undefined) {
+      return internal('a tool without an output schema must return content([...]) blocks');
+    }
+    return {
+      ok: true,
+      result: data === undefined ? { content: blocks } : { content: blocks, structuredContent: data },
+    };
   }
-  const error: ErrorEnvelope = {
-    ...outcome.error,
-    requestId: context.requestId,
-    correlationId: context.correlationId,
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    return internal(`output does not match the output schema: ${describeIssues(parsed.error.issues)}`);
+  }
+  const structuredContent = parsed.data as Record<string, unknown>;
+  return {
+    ok: true,
+    result: {
+      content: blocks ?? [{ type: 'text', text: JSON.stringify(structuredContent) }],
+      structuredContent,
+    },
   };
-  const traceId = outcome.error.traceId ?? context.traceId;
-  if (traceId !== undefined) error.traceId = traceId;
-  return { result: errorResult(error), error };
+}
+
+/**
+ * A failure as a tool result: `isError: true` and *no* `structuredContent` (several clients, the v1 SDK client
+ * and the Inspector, check `structuredContent` against the tool's `outputSchema` even on errors and would
+ * throw the envelope away). The text block carries the envelope for the model, `_meta["prod-mcp/error"]`
+ * carries it for programs.
+ */
+export function toCallToolResult(outcome: Outcome<CallToolResult>): CallToolResult {
+  return outcome.ok ? outcome.result : errorResult(outcome.error);
 }
 
 /** A failed `tools/call` result: the one shape every error takes, whoever produces it. */

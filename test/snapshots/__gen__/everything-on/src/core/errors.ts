@@ -117,6 +117,21 @@ export function toEnvelope(error: unknown): ErrorEnvelope {
   );
 }
 
+/** The envelope with the request's IDs, so the caller can quote them (a trace ID a middleware set is kept). */
+export function stampEnvelope(
+  error: ErrorEnvelope,
+  context: { requestId: string; correlationId: string; traceId?: string },
+): ErrorEnvelope {
+  const stamped: ErrorEnvelope = {
+    ...error,
+    requestId: context.requestId,
+    correlationId: context.correlationId,
+  };
+  const traceId = error.traceId ?? context.traceId;
+  if (traceId !== undefined) stamped.traceId = traceId;
+  return stamped;
+}
+
 /** The sentence an agent's model reads first in a failed tool result's text: code, message, retry hint. */
 export function envelopeText(error: ErrorEnvelope): string {
   const hint = error.retryable

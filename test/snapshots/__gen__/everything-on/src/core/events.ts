@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ErrorCode } from './errors.js';
+import type { OperationKind } from './operation.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -8,10 +9,12 @@ import type { Principal } from './principal.js';
  * but a no-op emit.
  */
 export interface AppEvents {
-  /** One per tool call, after it finished (any outcome). */
-  'tool.call': [
+  /** One per MCP operation (tool call, resource read, prompt get, list, completion), after it finished. */
+  operation: [
     {
-      tool: string;
+      kind: OperationKind;
+      /** The item's published name (`search_v2`), or the kind for lists. */
+      name: string;
       principal: Principal;
       outcome: 'ok' | ErrorCode;
       durationMs: number;

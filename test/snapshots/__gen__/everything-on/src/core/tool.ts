@@ -1,23 +1,18 @@
 import type { ToolAnnotations } from '@modelcontextprotocol/server';
-import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { BaseConfig } from '../config.js';
-import type { Principal } from './principal.js';
+import type { RawResult, ToolContent } from './content.js';
+import type { HandlerContext } from './operation.js';
 
 /** What a tool handler gets besides its arguments. */
-export interface ToolContext {
-  /** Aborted when the deadline passes, the client cancels, or the server shuts down: pass it to every I/O call. */
-  signal: AbortSignal;
-  principal: Principal;
-  /** Logger bound to this call's requestId, correlationId and tool name. */
-  log: Logger;
-  requestId: string;
-  correlationId: string;
-  /** The agent run this call belongs to, when the client said (X-Run-Id header or `_meta.runId`). */
-  runId?: string;
-  /** The validated configuration: read settings here, never from `process.env`. */
-  config: BaseConfig;
-}
+export type ToolContext = HandlerContext;
+
+/**
+ * With an output schema a handler returns data (or data plus content blocks); without one, content blocks.
+ * `rawResult(...)` hands the SDK a result as it is (for protocol results not wrapped here).
+ */
+export type ToolReturn<Output> =
+  | (Output extends z.ZodObject ? z.input<Output> | ToolContent : ToolContent)
+  | RawResult;
 
 /**
  * A versioned tool. It is published as `${name}_v${version}`; once published its schemas never change
@@ -25,20 +20,26 @@ export interface ToolContext {
  */
 export interface ToolDefinition<
   Input extends z.ZodObject = z.ZodObject,
-  Output extends z.ZodObject = z.ZodObject,
+  Output extends z.ZodObject | undefined = z.ZodObject | undefined,
 > {
   name: string;
   version: number;
+  /**
+   * Publish under exactly this name instead of `${name}_v${version}`: for a name someone else fixed (a client
+   * or a test suite that hard-codes it). The lock and the version rules still apply.
+   */
+  publishedAs?: string;
   title: string;
   description: string;
   input: Input;
-  output: Output;
+  /** The structured result's schema. Without one the tool returns content blocks (images, links, text…). */
+  output?: Output;
   annotations?: ToolAnnotations;
   /** Calls an external system: gets the longer default deadline (30 s instead of 10 s). */
   external?: boolean;
   /** Overrides the default deadline for this tool. */
   timeoutMs?: number;
-  /** OAuth scopes (or API-key scopes) a caller needs; checked before the handler runs. */
+  /** OAuth scopes (or API-key scopes) a caller needs; checked before the handler runs, and unlisted without. */
   scopes?: readonly string[];
   /** Calls per principal per minute for this tool; overrides RATE_LIMIT_PER_MINUTE. */
   rateLimitPerMinute?: number;
@@ -46,16 +47,16 @@ export interface ToolDefinition<
   cost?: number;
   /** Set when a newer version replaces this one. After `sunset` the tool is unlisted and calls fail. */
   deprecated?: { replacedBy: string; sunset: string };
-  handler(args: z.output<Input>, ctx: ToolContext): Promise<z.input<Output>>;
+  handler(args: z.output<Input>, ctx: ToolContext): Promise<ToolReturn<Output>>;
 }
 
 /** Identity function that keeps the handler's argument and result types tied to the schemas. */
-export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
+export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject | undefined = undefined>(
   definition: ToolDefinition<Input, Output>,
 ): ToolDefinition<Input, Output> {
   return definition;
 }
 
 /** The name a tool is published under. */
-export const publishedName = (tool: Pick<ToolDefinition, 'name' | 'version'>): string =>
-  `${tool.name}_v${tool.version}`;
+export const publishedName = (tool: Pick<ToolDefinition, 'name' | 'version' | 'publishedAs'>): string =>
+  tool.publishedAs ?? `${tool.name}_v${tool.version}`;

@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { baseEnv } from '../../src/config.js';
 import { AppEventBus } from '../../src/core/events.js';
-import type { App, ToolCall } from '../../src/core/feature.js';
+import type { App } from '../../src/core/feature.js';
+import type { Listing } from '../../src/core/listing.js';
 import { createLogger } from '../../src/core/logger.js';
+import type { Operation, OperationKind } from '../../src/core/operation.js';
 import { type Principal, STDIO_CLIENT } from '../../src/core/principal.js';
-import { requireToolScopes } from '../../src/core/scopes.js';
-import { defineTool } from '../../src/core/tool.js';
+import { requireScopes } from '../../src/core/scopes.js';
 import { captureLogs } from '../helpers/logs.js';
-
-const report = defineTool({
-  name: 'report',
-  version: 1,
-  title: 'Report',
-  description: 'Needs two scopes.',
-  input: z.object({}),
-  output: z.object({ ok: z.boolean() }),
-  scopes: ['reports:read', 'reports:export'],
-  handler: async () => ({ ok: true }),
-});
 
 function setup() {
   const logs = captureLogs();
@@ -26,37 +15,79 @@ function setup() {
   const rejected: string[] = [];
   events.on('auth.rejected', ({ status, stage }) => rejected.push(`${status} ${stage}`));
   const logger = createLogger({ name: 'test', level: 'info', destination: logs.stream });
-  const app: App = { config: baseEnv.parse({}), logger, events, tools: [report], transport: 'http' };
-  const call = (principal: Principal): ToolCall => ({
-    tool: report,
-    name: 'report_v1',
+  const app: App = {
+    config: baseEnv.parse({}),
+    logger,
+    events,
+    tools: [],
+    resources: [],
+    prompts: [],
+    transport: 'http',
+  };
+  const operation = (principal: Principal, kind: OperationKind = 'tools/call'): Operation => ({
+    kind,
+    name: kind === 'resources/read' ? 'reports' : 'report_v1',
+    item: {
+      name: kind === 'resources/read' ? 'reports' : 'report_v1',
+      limitKey: 'report',
+      scopes: ['reports:read', 'reports:export'],
+      cost: 1,
+    },
     args: {},
     principal,
     requestId: 'req-1',
     correlationId: 'req-1',
     signal: new AbortController().signal,
   });
-  return { middleware: requireToolScopes(app, 'ask for it.'), call, logs: logs.lines, rejected };
+  return { middleware: requireScopes(app, 'ask for it.'), operation, logs: logs.lines, rejected };
 }
 
 const next = async () => ({ ok: true as const, result: { ok: true } });
 
-/** One check for every auth mode: each grants scopes its own way and passes its advice for the message. */
-describe('tool scopes', () => {
-  it('refuses a caller missing any declared scope, naming what is missing; logged and counted', async () => {
-    const { middleware, call, logs, rejected } = setup();
-    const outcome = await middleware(call({ id: 'u', scopes: ['reports:read'], source: 'api-key' }), next);
-    expect(outcome).toMatchObject({ ok: false, error: { error: 'FORBIDDEN', retryable: false } });
-    expect(JSON.stringify(outcome)).toContain('report_v1 needs the scope reports:export: ask for it.');
-    expect(rejected).toEqual(['403 scope']);
-    const line = logs.find((l) => l.msg === 'auth rejected');
-    expect(line).toMatchObject({ requestId: 'req-1', reason: 'insufficient scope' });
-  });
+const listing: Listing = {
+  entries: [
+    { value: 'open' },
+    { scopes: ['reports:read'], value: 'reports' },
+    { scopes: ['admin'], value: 'admin' },
+  ],
+};
+const list = (kind: OperationKind, principal: Principal): Operation => ({
+  kind,
+  name: kind,
+  args: undefined,
+  principal,
+  requestId: 'req-2',
+  correlationId: 'req-2',
+  signal: new AbortController().signal,
+});
+const listed = async (
+  middleware: ReturnType<typeof setup>['middleware'],
+  kind: OperationKind,
+  principal: Principal,
+) => {
+  const outcome = await middleware(list(kind, principal), async () => ({ ok: true, result: listing }));
+  return outcome.ok ? (outcome.result as Listing).entries.map((e) => e.value) : outcome;
+};
+
+describe('scopes, for every operation kind', () => {
+  it.each(['tools/call', 'resources/read', 'prompts/get'] as const)(
+    'refuses %s for a caller missing a declared scope, naming it; logged and counted',
+    async (kind) => {
+      const { middleware, operation, logs, rejected } = setup();
+      const principal: Principal = { id: 'u', scopes: ['reports:read'], source: 'api-key' };
+      const outcome = await middleware(operation(principal, kind), next);
+      expect(outcome).toMatchObject({ ok: false, error: { error: 'FORBIDDEN', retryable: false } });
+      expect(JSON.stringify(outcome)).toContain('reports:export');
+      expect(rejected).toEqual(['403 scope']);
+      const line = logs.find((l) => l.msg === 'auth rejected');
+      expect(line).toMatchObject({ requestId: 'req-1', reason: 'insufficient scope' });
+    },
+  );
 
   it('lets a caller with every scope through', async () => {
-    const { middleware, call, rejected } = setup();
+    const { middleware, operation, rejected } = setup();
     const scopes = ['reports:export', 'reports:read', 'other'];
-    expect(await middleware(call({ id: 'u', scopes, source: 'api-key' }), next)).toEqual({
+    expect(await middleware(operation({ id: 'u', scopes, source: 'api-key' }), next)).toEqual({
       ok: true,
       result: { ok: true },
     });
@@ -64,7 +95,20 @@ describe('tool scopes', () => {
   });
 
   it('trusts the stdio client: the process that launched the server', async () => {
-    const { middleware, call } = setup();
-    expect(await middleware(call(STDIO_CLIENT), next)).toEqual({ ok: true, result: { ok: true } });
+    const { middleware, operation } = setup();
+    expect(await middleware(operation(STDIO_CLIENT), next)).toEqual({ ok: true, result: { ok: true } });
   });
+
+  it.each(['tools/list', 'resources/list', 'resources/templates/list', 'prompts/list'] as const)(
+    'filters %s to what the caller may use',
+    async (kind) => {
+      const { middleware } = setup();
+      expect(await listed(middleware, kind, { id: 'u', scopes: ['reports:read'], source: 'jwt' })).toEqual([
+        'open',
+        'reports',
+      ]);
+      expect(await listed(middleware, kind, { id: 'a', scopes: [], source: 'anonymous' })).toEqual(['open']);
+      expect(await listed(middleware, kind, STDIO_CLIENT)).toEqual(['open', 'reports', 'admin']);
+    },
+  );
 });

@@ -4,6 +4,8 @@ import type { AppEventBus } from '../../src/core/events.js';
 import type { FeatureModule } from '../../src/core/feature.js';
 import type { ToolDefinition } from '../../src/core/tool.js';
 import { features } from '../../src/features.generated.js';
+import { prompts } from '../../src/prompts/index.js';
+import { resources } from '../../src/resources/index.js';
 import { tools } from '../../src/tools/index.js';
 import { transportsOnly } from '../fixtures/features.js';
 import { featureTestEnv } from './feature-env.js';
@@ -48,7 +50,7 @@ export async function startHttpServer(
       ...env,
     },
     features: [...(options.coreOnly ? transportsOnly : features), ...(options.features ?? [])],
-    tools: [...tools, ...(options.tools ?? [])],
+    catalog: { tools: [...tools, ...(options.tools ?? [])], resources, prompts },
     logDestination: logs.stream,
   });
   if (app.url === undefined) throw new Error('the http transport did not report its URL');

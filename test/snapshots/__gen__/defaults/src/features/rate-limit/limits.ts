@@ -15,7 +15,7 @@ import { toolLimits } from './tool-limits.js';
 export function createLimits(store: RateLimitStore, env: LimitsEnv, app: App): FeatureRuntime {
   const edgeStore = memoryStore('edge', env, app);
   const runtime: FeatureRuntime = {
-    toolMiddleware: [
+    middleware: [
       toolLimits(
         store,
         {

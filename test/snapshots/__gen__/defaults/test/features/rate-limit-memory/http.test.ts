@@ -50,7 +50,7 @@ describe('limits over HTTP with the memory store', () => {
     expect(error).toMatchObject({ error: 'BUDGET_EXHAUSTED', retryable: true });
     expect(error.retryAfter).toBeGreaterThanOrEqual(599);
     expect(error.retryAfter).toBeLessThanOrEqual(600);
-    expect(error.message).toContain('Run run-1 has used its budget of 3 tool calls per 600 s');
+    expect(error.message).toContain('Run run-1 has used its budget of 3 calls per 600 s');
 
     const run2 = await connect(server.url, { 'x-run-id': 'run-2' });
     expect((await ping(run2)).isError).toBeFalsy();

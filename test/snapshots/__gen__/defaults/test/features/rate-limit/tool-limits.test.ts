@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { requestContext } from '../../../src/core/context.js';
 import { AppEventBus } from '../../../src/core/events.js';
-import type { ToolCall, ToolOutcome } from '../../../src/core/feature.js';
+import type { Operation, Outcome } from '../../../src/core/feature.js';
 import { ANONYMOUS, type Principal } from '../../../src/core/principal.js';
 import { defineTool, publishedName, type ToolDefinition } from '../../../src/core/tool.js';
 import { MemoryRateLimitStore } from '../../../src/features/rate-limit/memory-store.js';
@@ -50,10 +50,16 @@ describe('toolLimits', () => {
       { perMinute: 3, budget: 0, budgetWindowMs: 3_600_000, ...config },
       events,
     );
-    return (definition: ToolDefinition, call: Partial<ToolCall> = {}): Promise<ToolOutcome> =>
+    return (definition: ToolDefinition, call: Partial<Operation> = {}): Promise<Outcome> =>
       middleware(
         {
-          tool: definition,
+          kind: 'tools/call',
+          item: {
+            name: publishedName(definition),
+            limitKey: definition.name,
+            rateLimitPerMinute: definition.rateLimitPerMinute,
+            cost: definition.cost ?? 1,
+          },
           name: publishedName(definition),
           args: {},
           principal: alice,
@@ -69,7 +75,7 @@ describe('toolLimits', () => {
       );
   }
 
-  const errorOf = (outcome: ToolOutcome) => (outcome.ok ? undefined : outcome.error);
+  const errorOf = (outcome: Outcome) => (outcome.ok ? undefined : outcome.error);
 
   it('refuses the call after the per-minute limit with RATE_LIMITED and the exact wait', async () => {
     const call = limiter();
@@ -136,7 +142,7 @@ describe('toolLimits', () => {
       now = 120_000;
       const error = errorOf(await call(tool('search', 1), run));
       expect(error).toMatchObject({ error: 'BUDGET_EXHAUSTED', retryable: true, retryAfter: 480 });
-      expect(error?.message).toContain('Run run-1 has used its budget of 3 tool calls per 600 s');
+      expect(error?.message).toContain('Run run-1 has used its budget of 3 calls per 600 s');
       expect(rejected).toEqual([{ kind: 'budget', tool: 'search_v1' }]);
 
       // Another run of the same caller has its own budget, and so has the same run id of another caller.
@@ -180,7 +186,7 @@ describe('toolLimits', () => {
       for (const runId of ['r1', 'r2', 'r3', 'r4', 'r5'])
         outcomes.push(await call(tool('search', 1), { runId }));
       expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, true, true, false, false]);
-      const error = errorOf(outcomes[3] as ToolOutcome);
+      const error = errorOf(outcomes[3] as Outcome);
       expect(error).toMatchObject({ error: 'BUDGET_EXHAUSTED', retryAfter: 600 });
       expect(error?.message).toContain('ceiling of 3 tool calls per 600 s across all its runs');
       // Another caller has its own ceiling.

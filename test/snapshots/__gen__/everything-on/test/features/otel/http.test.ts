@@ -93,7 +93,7 @@ beforeAll(async () => {
       NPM_REGISTRY_URL: `http://127.0.0.1:${(registry.address() as AddressInfo).port}`,
     },
     features: features.filter((feature) => OBSERVED.includes(feature.id)),
-    tools,
+    catalog: { tools },
     logDestination: logs.stream,
   });
   if (app.url === undefined) throw new Error('the HTTP transport did not report its URL');

@@ -9,7 +9,7 @@ const app = await startApp({
   env: process.env,
   argv: ['--stdio'],
   features: features.filter((feature) => feature.id === 'stdio' || feature.id === 'otel'),
-  tools,
+  catalog: { tools },
 });
 // The client closing stdin starts the shutdown; once the spans are flushed, the process is done.
 await app.stopped;

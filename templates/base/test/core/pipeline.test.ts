@@ -1,41 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type BaseConfig, baseEnv } from '../../src/config.js';
 import { requestContext } from '../../src/core/context.js';
 import { ToolError } from '../../src/core/errors.js';
-import { AppEventBus, type AppEvents } from '../../src/core/events.js';
-import type { ToolMiddleware } from '../../src/core/feature.js';
-import { createLogger } from '../../src/core/logger.js';
+import type { AppEvents } from '../../src/core/events.js';
+import type { OperationMiddleware } from '../../src/core/operation.js';
 import { ANONYMOUS } from '../../src/core/principal.js';
 import { defineTool, type ToolDefinition } from '../../src/core/tool.js';
-import { ToolRunner } from '../../src/core/tool-runner.js';
 import { abortedBy, brokenV1, retiredV1, slowV1, stubbornV1, sunsetV1, whoamiV1 } from '../fixtures/tools.js';
-import { captureLogs } from '../helpers/logs.js';
+import { type ToolCallerOptions, toolCaller } from '../helpers/call-tool.js';
 import { envelopeOf } from '../helpers/results.js';
 
-function setup(
-  options: { env?: Record<string, string>; middleware?: ToolMiddleware[]; tools?: ToolDefinition[] } = {},
-) {
-  const config: BaseConfig = baseEnv.parse(options.env ?? {});
-  const logs = captureLogs();
-  const events = new AppEventBus();
-  const calls: AppEvents['tool.call'][0][] = [];
-  events.on('tool.call', (event) => calls.push(event));
-  const tools = options.tools ?? [slowV1, stubbornV1, brokenV1, sunsetV1, retiredV1, whoamiV1];
-  const runner = new ToolRunner({
-    config,
-    logger: createLogger({ name: 'test', level: 'debug', destination: logs.stream }),
-    events,
-    tools,
-    middleware: options.middleware ?? [],
-  });
+function setup(options: ToolCallerOptions = {}) {
+  const tools: ToolDefinition[] = [slowV1, stubbornV1, brokenV1, sunsetV1, retiredV1, whoamiV1];
+  const caller = toolCaller({ tools, ...options });
+  const calls: AppEvents['operation'][0][] = [];
+  caller.events.on('operation', (event) => calls.push(event));
   const call = (tool: ToolDefinition, args: unknown, signal = new AbortController().signal) =>
-    runner.handlerFor(tool)(args, { signal });
-  const toolLines = () => logs.lines.filter((line) => line.msg === 'tool call');
-  return { runner, call, logs: logs.lines, toolLines, calls };
+    caller.call(tool, args, { signal });
+  const toolLines = () => caller.logs.filter((line) => line.msg === 'tool call');
+  return { runner: caller.pipeline, caller, call, logs: caller.logs, toolLines, calls };
 }
 
-describe('tool runner', () => {
+describe('operation pipeline, for a tool call', () => {
   it('returns structured data and the same data as text', async () => {
     const { call, toolLines, calls } = setup();
     const result = await call(slowV1, { ms: 0 });
@@ -45,7 +31,7 @@ describe('tool runner', () => {
     expect(toolLines()).toHaveLength(1);
     expect(toolLines()[0]).toMatchObject({ tool: 'slow_v1', outcome: 'ok', principal: 'stdio', cost: 1 });
     expect(toolLines()[0]?.result).toEqual([{ type: 'text', size: 14 }]);
-    expect(calls).toMatchObject([{ tool: 'slow_v1', outcome: 'ok', cost: 1 }]);
+    expect(calls).toMatchObject([{ kind: 'tools/call', name: 'slow_v1', outcome: 'ok', cost: 1 }]);
   });
 
   it('rejects invalid arguments with INVALID_ARGUMENT naming the field, without running the handler', async () => {
@@ -149,11 +135,11 @@ describe('tool runner', () => {
 
   it('runs middleware outermost first and lets it refuse a call', async () => {
     const order: string[] = [];
-    const outer: ToolMiddleware = async (_call, next) => {
+    const outer: OperationMiddleware = async (_call, next) => {
       order.push('outer');
       return next();
     };
-    const limit: ToolMiddleware = async (toolCall, next) => {
+    const limit: OperationMiddleware = async (toolCall, next) => {
       order.push('limit');
       if (toolCall.name === 'whoami_v1')
         return {
@@ -170,10 +156,11 @@ describe('tool runner', () => {
   });
 
   it('takes correlation and run IDs from _meta, and redacts secrets and long values in the log line', async () => {
-    const { runner, toolLines } = setup();
-    const result = await runner.handlerFor(whoamiV1)(
+    const { caller, toolLines } = setup();
+    const result = await caller.call(
+      whoamiV1,
       { secretToken: 'sk-live-123', note: 'x'.repeat(500) },
-      { signal: new AbortController().signal, meta: { correlationId: 'turn-7', runId: 'run-3' } },
+      { meta: { correlationId: 'turn-7', runId: 'run-3' } },
     );
     expect(result.structuredContent).toMatchObject({
       principal: 'stdio',
