@@ -96,14 +96,16 @@ export function createServerFactory(
   const hasPrompts = prompts.size > 0;
   const { instructions, ...implementation } = identity;
   return () => {
+    const now = Date.now();
     const hint = listHint();
     const server = new McpServer(implementation, {
       capabilities: {
-        tools: { listChanged: false },
+        // Declared when a list will change by itself: a deprecated version leaves it at its sunset.
+        tools: { listChanged: tools.nextChange(now) !== undefined },
         ...(hasResources && { resources: { listChanged: false, subscribe: true } }),
         // 2025-11-25 clients set a level with logging/setLevel; 2026-07-28 ones per request (`_meta`).
         logging: {},
-        ...(hasPrompts && { prompts: { listChanged: false } }),
+        ...(hasPrompts && { prompts: { listChanged: prompts.nextSunset(now) !== undefined } }),
         ...((hasResources || hasPrompts) && { completions: {} }),
       },
       ...extra,

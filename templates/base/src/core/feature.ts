@@ -5,6 +5,7 @@ import type { BaseConfig } from '../config.js';
 import type { ErrorEnvelope } from './errors.js';
 import type { AppEventBus } from './events.js';
 import type { Health } from './health.js';
+import type { ListChanges } from './list-changes.js';
 import type { OperationMiddleware } from './operation.js';
 import type { Principal } from './principal.js';
 import type { PromptDefinition } from './prompt.js';
@@ -94,6 +95,8 @@ export interface ServerParts {
   drain(): Promise<void>;
   /** Asks the composition root for a graceful shutdown (e.g. stdin closed): the same path as SIGTERM. */
   requestShutdown(reason: string): void;
+  /** Lists that change by themselves (a version's sunset): the transport tells its listening clients. */
+  listChanges: ListChanges;
 }
 
 export type AuthOutcome =

@@ -47,6 +47,10 @@ export async function startHttpServer(config: HttpConfig, app: App, parts: Serve
     maxRequestBodySize: config.MAX_BODY_BYTES,
     onerror,
   });
+  // 2026-07-28 clients on a `subscriptions/listen` stream hear when a version leaves a list at its sunset.
+  parts.listChanges.on((list) =>
+    list === 'tools' ? handler.notify.toolsChanged() : handler.notify.promptsChanged(),
+  );
   let accepting = true;
   const server = createServer(
     serverTimeouts(config),

@@ -1,3 +1,4 @@
+import type { McpServer } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { z } from 'zod';
 import type { FeatureModule } from '../../core/feature.js';
@@ -15,10 +16,16 @@ export const stdio: FeatureModule = {
     transport: {
       name: 'stdio',
       async start(parts) {
-        // One McpServer for the connection, in whichever protocol era the client opens with.
-        const handle = serveStdio(() => parts.createMcpServer(), {
+        // One McpServer for the connection, in whichever protocol era the client opens with: the last one
+        // made (a 2026-07-28 discovery probe may come first and is discarded).
+        let pinned: McpServer | undefined;
+        const handle = serveStdio(() => (pinned = parts.createMcpServer()), {
           onerror: (err) => app.logger.warn({ err }, 'stdio transport error'),
         });
+        // The SDK routes these onto the connection's `subscriptions/listen` streams, or sends them as 2025 does.
+        parts.listChanges.on((list) =>
+          list === 'tools' ? pinned?.sendToolListChanged() : pinned?.sendPromptListChanged(),
+        );
         // The client closing our stdin means it is done with us: shut down like on SIGTERM.
         process.stdin.once('end', () => parts.requestShutdown('stdin closed'));
         return {

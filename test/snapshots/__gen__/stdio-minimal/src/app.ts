@@ -5,6 +5,7 @@ import { type BaseConfig, ConfigError, loadConfig } from './config.js';
 import { AppEventBus } from './core/events.js';
 import type { App, FeatureModule, FeatureRuntime, ServerParts } from './core/feature.js';
 import { Health } from './core/health.js';
+import { ListChanges } from './core/list-changes.js';
 import { createLogger } from './core/logger.js';
 import { Pipeline } from './core/pipeline.js';
 import { checkToolTimeouts } from './core/tool-operation.js';
@@ -130,6 +131,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     middleware: runtimes.flatMap((r) => r.middleware ?? []),
   });
   const readiness = runtimes.flatMap((r) => r.readiness ?? []);
+  const listChanges = new ListChanges(catalog);
   const health = new Health(readiness, events);
 
   let resolveStopped = () => {};
@@ -144,6 +146,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       health.startDraining();
       // Give load balancers time to see /readyz fail before we stop taking requests.
       if (config.SHUTDOWN_DELAY_MS > 0) await sleep(config.SHUTDOWN_DELAY_MS);
+      listChanges.close();
       await stopTransport();
       await closeFeatures();
       logger.info('stopped');
@@ -167,6 +170,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
         logger.warn({ aborted }, `aborted ${aborted} call(s) still running after DRAIN_TIMEOUT_MS`);
     },
     requestShutdown: (reason) => void shutdown(reason),
+    listChanges,
   };
   const started = await transport.start(parts).catch(async (error: unknown) => {
     await closeFeatures();
