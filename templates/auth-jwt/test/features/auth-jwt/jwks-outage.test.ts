@@ -51,13 +51,19 @@ describe('jwt auth: an identity provider in trouble is not stormed, and does not
     jwks.failWith(500);
     // Past both the max age (100 ms) and the cooldown (1 s) since the first fetch: the next call may refresh.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    // Stale keys: each call may trigger a background refresh, but the cooldown lets at most one through.
+    // Stale keys: each call may trigger a background refresh, but the cooldown lets at most one through per
+    // second. On a busy machine the calls may span more than one cooldown, so the bound follows the clock.
+    const failingSince = Date.now();
+    const allowed = () => 1 + Math.ceil((Date.now() - failingSince) / 1_000);
     const during = await Promise.all(Array.from({ length: 30 }, (_, i) => call(server, `stale-${i}`)));
     expect(new Set(during.map((reply) => reply.status))).toEqual(new Set([200]));
-    // The refresh runs in the background: wait for it to reach the provider, then check no second one follows.
-    await vi.waitFor(() => expect(jwks.fetches()).toBe(2), { timeout: 2_000, interval: 20 });
+    // The refresh runs in the background: wait for it to reach the provider, then check the storm stays bounded.
+    await vi.waitFor(() => expect(jwks.fetches()).toBeGreaterThanOrEqual(2), {
+      timeout: 2_000,
+      interval: 20,
+    });
     await Promise.all(Array.from({ length: 10 }, (_, i) => call(server, `stale-again-${i}`)));
-    expect(jwks.fetches()).toBe(2);
+    expect(jwks.fetches()).toBeLessThanOrEqual(allowed());
     const probe = await fetch(new URL('/readyz', server.url));
     expect(probe.status).toBe(200);
     expect(await probe.json()).toMatchObject({ status: 'degraded' });

@@ -1,6 +1,6 @@
 import { envelope } from '../../core/errors.js';
 import type { FeatureModule } from '../../core/feature.js';
-import { requireToolScopes } from '../../core/scopes.js';
+import { requireScopes } from '../../core/scopes.js';
 import { verifiedTokens } from '../../core/verified-cache.js';
 import { readBearerToken } from './bearer.js';
 import { jwtEnv } from './env.js';
@@ -27,7 +27,7 @@ export const authJwt: FeatureModule<typeof jwtEnv> = {
       routes,
       readiness: verifier.readiness,
       afterAuth: [scopeChallenge(app, challenge)],
-      toolMiddleware: [requireToolScopes(app, TOKEN_ADVICE)],
+      middleware: [requireScopes(app, TOKEN_ADVICE)],
       authenticator: {
         async authenticate(req) {
           const bearer = readBearerToken(req);

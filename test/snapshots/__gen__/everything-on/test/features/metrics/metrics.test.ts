@@ -8,6 +8,8 @@ import { BoundedMap, evictionReporter } from '../../../src/core/bounded-map.js';
 import type { FeatureModule } from '../../../src/core/feature.js';
 import type { ToolDefinition } from '../../../src/core/tool.js';
 import { features } from '../../../src/features.generated.js';
+import { prompts } from '../../../src/prompts/index.js';
+import { resources } from '../../../src/resources/index.js';
 import { tools } from '../../../src/tools/index.js';
 import { connectClient } from '../../helpers/http-server.js';
 import { captureLogs } from '../../helpers/logs.js';
@@ -30,7 +32,7 @@ async function start(
   const app = await startApp({
     env: { PORT: '0', HOST: '127.0.0.1', ...env },
     features: [...observed, ...extraFeatures],
-    tools: [...tools, ...extraTools],
+    catalog: { tools: [...tools, ...extraTools], resources, prompts },
     logDestination: logs.stream,
   });
   if (app.url === undefined) throw new Error('the HTTP transport did not report its URL');
