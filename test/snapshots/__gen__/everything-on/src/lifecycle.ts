@@ -2,8 +2,8 @@ import { type RunningApp, startApp } from './app.js';
 import { ConfigError, StartupError } from './config.js';
 import type { FeatureModule } from './core/feature.js';
 import { flushLogs, flushLogsSync } from './core/logger.js';
-import type { ToolDefinition } from './core/tool.js';
 import { features } from './features.generated.js';
+import type { Catalog, ExtraServerOptions } from './server.js';
 
 /** Extra time, beyond the configured delay and drain, before a hung shutdown is cut short. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -14,12 +14,19 @@ const SHUTDOWN_GRACE_MS = 5_000;
  * logged and exits 1 so the supervisor (Docker, systemd, Kubernetes) restarts a clean process.
  */
 export async function serve(
-  tools: readonly ToolDefinition[],
+  catalog: Catalog,
   modules: readonly FeatureModule[] = features,
+  serverOptions: ExtraServerOptions = {},
 ): Promise<RunningApp> {
   let app: RunningApp;
   try {
-    app = await startApp({ env: process.env, argv: process.argv.slice(2), features: modules, tools });
+    app = await startApp({
+      env: process.env,
+      argv: process.argv.slice(2),
+      features: modules,
+      catalog,
+      serverOptions,
+    });
   } catch (error) {
     if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
     process.stderr.write(`${error.message}\n`);
