@@ -148,7 +148,7 @@ describe('rate limits, memory store', () => {
     expect(refused.outcome).toBe('BUDGET_EXHAUSTED');
     expect(refused.envelope?.retryAfter).toBeGreaterThanOrEqual(600 - elapsed);
     expect(refused.envelope?.retryAfter).toBeLessThanOrEqual(600);
-    expect(refused.envelope?.message).toContain('Run run-a has used its budget of 5 tool calls');
+    expect(refused.envelope?.message).toContain('Run run-a has used its budget of 5 calls');
     expect((await callTool(server, { 'x-run-id': 'run-b' })).outcome).toBe('ok');
   });
 
