@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, startHttpServer, type TestServer } from '../../helpers/http-server.js';
 import { type SigningKey, signingKey, startJwksServer } from '../../helpers/jwks-server.js';
 import { callTool } from '../../helpers/mcp-request.js';
-import { callReport, handlerRuns, REFUSED_FOR_SCOPE, report, whoami } from '../../helpers/probe-tools.js';
+import {
+  callReport,
+  HIDDEN_AND_REFUSED,
+  handlerRuns,
+  LISTED_AND_SERVED,
+  probes,
+  REFUSED_FOR_SCOPE,
+  useScopedItems,
+  whoami,
+} from '../../helpers/probe-tools.js';
 
 // Shaped like Cloud IAP: ES256 assertions in x-goog-iap-jwt-assertion, the user in the `email` claim.
 const ISSUER = 'https://cloud.google.com/iap';
@@ -35,7 +44,6 @@ function assertion(claims: JWTPayload = {}, key = gatewayKey, kid = key.kid) {
 beforeAll(async () => {
   gatewayKey = await signingKey('ES256', 'iap-1');
   jwks = await startJwksServer([gatewayKey.jwk]);
-  const tools = { tools: [whoami, report] };
   servers.assertion = await startHttpServer(
     {
       GATEWAY_JWKS_URL: jwks.url,
@@ -44,14 +52,14 @@ beforeAll(async () => {
       GATEWAY_ASSERTION_HEADER: ASSERTION_HEADER,
       GATEWAY_IDENTITY_CLAIM: 'email',
     },
-    tools,
+    probes,
   );
   const secret = { GATEWAY_SECRET: SECRET, GATEWAY_SCOPES_HEADER: 'x-forwarded-scopes' };
-  servers.secret = await startHttpServer(secret, tools);
+  servers.secret = await startHttpServer(secret, probes);
   // The tests connect from 127.0.0.1: outside this range, as a request that bypassed the gateway would be.
   servers.restricted = await startHttpServer(
     { ...secret, GATEWAY_TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8' },
-    tools,
+    probes,
   );
 });
 afterAll(async () => {
@@ -245,6 +253,11 @@ describe('gateway auth: hostile battery (every case must be rejected before any 
     const client = await connectClient(servers.secret.url, { ...withSecret, 'x-forwarded-user': 'bob' });
     expect(await callReport(client)).toMatchObject(REFUSED_FOR_SCOPE);
   });
+
+  it('missing scope: a scoped resource and prompt are refused with FORBIDDEN and left out of the lists', async () => {
+    const client = await connectClient(servers.secret.url, { ...withSecret, 'x-forwarded-user': 'bob' });
+    expect(await useScopedItems(client)).toMatchObject(HIDDEN_AND_REFUSED);
+  });
 });
 
 describe('gateway auth: proven identities reach the tool as their principal', () => {
@@ -267,6 +280,15 @@ describe('gateway auth: proven identities reach the tool as their principal', ()
       expect(scoped.structuredContent).toEqual({ ok: true });
     },
   );
+
+  it('the scopes header grants reports:read: the scoped resource and prompt are shown and served', async () => {
+    const headers = {
+      'x-gateway-secret': SECRET,
+      'x-forwarded-user': 'bob',
+      'x-forwarded-scopes': 'reports:read',
+    };
+    expect(await useScopedItems(await connectClient(servers.secret.url, headers))).toEqual(LISTED_AND_SERVED);
+  });
 
   it('shared secret → the identity and scopes headers', async () => {
     const client = await connectClient(servers.secret.url, {
