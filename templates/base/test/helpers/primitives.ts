@@ -1,5 +1,5 @@
 import { type Client, ResourceNotFoundError } from '@modelcontextprotocol/client';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { publishedName } from '../../src/core/tool.js';
 import { tools } from '../../src/tools/index.js';
 import { PIXEL_PNG } from '../fixtures/tools.js';
@@ -22,11 +22,16 @@ const live = tools
   .map(publishedName);
 const someTool = live[0] ?? 'none';
 
-/** The one log line of the operation the client tagged with `_meta.correlationId`. */
-function lineOf(logs: LogLine[], correlationId: string): LogLine {
-  const lines = logs.filter((line) => line.correlationId === correlationId && line.outcome !== undefined);
-  expect(lines, `operation log lines with correlationId ${correlationId}`).toHaveLength(1);
-  return lines[0] as LogLine;
+/**
+ * The one log line of the operation the client tagged with `_meta.correlationId`. Waited for: a stdio server
+ * writes it to stderr, which may be read after the result on stdout.
+ */
+function lineOf(logs: LogLine[], correlationId: string): Promise<LogLine> {
+  return vi.waitFor(() => {
+    const lines = logs.filter((line) => line.correlationId === correlationId && line.outcome !== undefined);
+    expect(lines, `operation log lines with correlationId ${correlationId}`).toHaveLength(1);
+    return lines[0] as LogLine;
+  });
 }
 
 /**
@@ -124,7 +129,7 @@ export function primitivesBattery(target: () => PrimitivesTarget): void {
       data: { error: 'TIMEOUT', retryable: true, correlationId: `${tag}-slow` },
     });
     const { requestId } = (error as { data: { requestId: string } }).data;
-    expect(lineOf(logs, `${tag}-slow`)).toMatchObject({
+    expect(await lineOf(logs, `${tag}-slow`)).toMatchObject({
       msg: 'resource read',
       resource: 'slow',
       outcome: 'TIMEOUT',
@@ -143,8 +148,8 @@ export function primitivesBattery(target: () => PrimitivesTarget): void {
       arguments: { tool: someTool, task: 'anything' },
       _meta: { correlationId: `${tag}-get` },
     });
-    const read = lineOf(logs, `${tag}-read`);
-    const get = lineOf(logs, `${tag}-get`);
+    const read = await lineOf(logs, `${tag}-read`);
+    const get = await lineOf(logs, `${tag}-get`);
     const ids = { requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), principal, outcome: 'ok', cost: 1 };
     expect(read).toMatchObject({
       ...ids,
