@@ -2,6 +2,8 @@ import type { Client } from '@modelcontextprotocol/client';
 import { expect } from 'vitest';
 import { z } from 'zod';
 import { defineTool } from '../../src/core/tool.js';
+import { reportSummaryV1 } from '../fixtures/prompts.js';
+import { reportsResource } from '../fixtures/resources.js';
 import { envelopeOf } from './results.js';
 
 /** How many times a probe tool's handler ran: a rejected request must leave it unchanged. */
@@ -36,6 +38,9 @@ export const report = defineTool({
   },
 });
 
+/** What an auth test's server publishes: the probes, and a resource and a prompt that need `reports:read`. */
+export const probes = { tools: [whoami, report], resources: [reportsResource], prompts: [reportSummaryV1] };
+
 /** What every auth mode must answer a caller without `reports:read`: FORBIDDEN naming the scope, no handler run. */
 export const REFUSED_FOR_SCOPE = {
   ran: false,
@@ -49,3 +54,39 @@ export async function callReport(client: Client) {
   await client.close();
   return { envelope: envelopeOf(result), ran: handlerRuns.count !== runsBefore };
 }
+
+/** A read or get as the caller saw it: `served`, or the JSON-RPC error's code and data (the envelope). */
+const answer = (pending: Promise<unknown>) =>
+  pending.then(
+    () => 'served',
+    (error: { code?: number; data?: unknown }) => ({ code: error.code, data: error.data }),
+  );
+
+/**
+ * The scoped resource and prompt as `client` sees them, then closes it: whether its lists show them, and how
+ * a read and a get are answered. Lists vary per caller, so an agent is never offered what it cannot use.
+ */
+export async function useScopedItems(client: Client) {
+  const { resources } = await client.listResources();
+  const { prompts } = await client.listPrompts();
+  const seen = {
+    listed: [
+      ...resources.filter((r) => r.uri === reportsResource.uri).map((r) => r.name),
+      ...prompts.filter((p) => p.name === 'report_summary_v1').map((p) => p.name),
+    ],
+    read: await answer(client.readResource({ uri: reportsResource.uri })),
+    get: await answer(client.getPrompt({ name: 'report_summary_v1' })),
+  };
+  await client.close();
+  return seen;
+}
+
+/** A caller without `reports:read`: neither item listed, both refused with FORBIDDEN naming the scope. */
+export const HIDDEN_AND_REFUSED = {
+  listed: [],
+  read: { code: -32000, data: REFUSED_FOR_SCOPE.envelope },
+  get: { code: -32000, data: REFUSED_FOR_SCOPE.envelope },
+};
+
+/** A caller with `reports:read`: both listed, both served. */
+export const LISTED_AND_SERVED = { listed: ['reports', 'report_summary_v1'], read: 'served', get: 'served' };

@@ -2,6 +2,8 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { startApp } from '../../src/app.js';
 import type { AppEventBus } from '../../src/core/events.js';
 import type { FeatureModule } from '../../src/core/feature.js';
+import type { PromptDefinition } from '../../src/core/prompt.js';
+import type { AnyResource } from '../../src/core/resource.js';
 import type { ToolDefinition } from '../../src/core/tool.js';
 import { features } from '../../src/features.generated.js';
 import { prompts } from '../../src/prompts/index.js';
@@ -24,6 +26,9 @@ export interface TestServer {
 export interface TestServerOptions {
   /** Test-only tools, registered after the project's own. */
   tools?: readonly ToolDefinition[];
+  /** Test-only resources and prompts, published after the project's own. */
+  resources?: readonly AnyResource[];
+  prompts?: readonly PromptDefinition[];
   /** Only the transport features (no auth, limits, tracing): for tests of the core itself. */
   coreOnly?: boolean;
   /** Test-only feature modules, set up after the project's own (e.g. a failing readiness check). */
@@ -50,7 +55,11 @@ export async function startHttpServer(
       ...env,
     },
     features: [...(options.coreOnly ? transportsOnly : features), ...(options.features ?? [])],
-    catalog: { tools: [...tools, ...(options.tools ?? [])], resources, prompts },
+    catalog: {
+      tools: [...tools, ...(options.tools ?? [])],
+      resources: [...resources, ...(options.resources ?? [])],
+      prompts: [...prompts, ...(options.prompts ?? [])],
+    },
     logDestination: logs.stream,
   });
   if (app.url === undefined) throw new Error('the http transport did not report its URL');

@@ -1,13 +1,19 @@
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturePrompts } from '../fixtures/prompts.js';
+import { fixtureResources } from '../fixtures/resources.js';
 import { fixtureTools } from '../fixtures/tools.js';
 import { connectClient, startHttpServer, type TestServer } from '../helpers/http-server.js';
+import { primitivesBattery } from '../helpers/primitives.js';
 import { envelopeOf } from '../helpers/results.js';
 
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startHttpServer({ TOOL_TIMEOUT_MS: '300' }, { tools: fixtureTools, coreOnly: true });
+  server = await startHttpServer(
+    { TOOL_TIMEOUT_MS: '300' },
+    { tools: fixtureTools, resources: fixtureResources, prompts: fixturePrompts, coreOnly: true },
+  );
 });
 afterAll(() => server.stop());
 
@@ -20,6 +26,10 @@ describe.each(['modern', 'legacy'] as const)('MCP over HTTP, %s client', (era) =
 
   it('negotiates the expected protocol era', () => {
     expect(client.getProtocolEra()).toBe(era);
+  });
+
+  describe('resources, prompts, completion, progress and rich results', () => {
+    primitivesBattery(() => ({ client, logs: server.logs, principal: 'anonymous', tag: era }));
   });
 
   it('lists the tools with their schemas, marking deprecated ones and hiding retired ones', async () => {

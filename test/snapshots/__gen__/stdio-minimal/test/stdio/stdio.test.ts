@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishedName } from '../../src/core/tool.js';
 import { tools } from '../../src/tools/index.js';
 import { fixtureTools } from '../fixtures/tools.js';
+import { primitivesBattery } from '../helpers/primitives.js';
 import { BUILT_ENTRY, FIXTURE_ENTRY, spawnServer } from '../helpers/process.js';
 import { envelopeOf } from '../helpers/results.js';
 import { connectStdioClient, spawnStdioServer } from '../helpers/stdio.js';
@@ -20,6 +21,10 @@ describe.each(['modern', 'legacy'] as const)('the server with the SDK stdio clie
     );
     expect(listed.map((tool) => tool.name).sort()).toEqual(live.map(publishedName).sort());
     expect(connection.logs.some((line) => line.msg === 'ready' && line.transport === 'stdio')).toBe(true);
+  });
+
+  describe('resources, prompts, completion, progress and rich results', () => {
+    primitivesBattery(() => ({ ...connection, principal: 'stdio', tag: era }));
   });
 });
 

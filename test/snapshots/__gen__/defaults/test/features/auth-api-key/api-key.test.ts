@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../../src/features/auth-api-key/keys.js';
 import { connectClient, startHttpServer, type TestServer } from '../../helpers/http-server.js';
 import { callTool } from '../../helpers/mcp-request.js';
-import { callReport, handlerRuns, REFUSED_FOR_SCOPE, report, whoami } from '../../helpers/probe-tools.js';
+import {
+  callReport,
+  HIDDEN_AND_REFUSED,
+  handlerRuns,
+  LISTED_AND_SERVED,
+  probes,
+  REFUSED_FOR_SCOPE,
+  useScopedItems,
+} from '../../helpers/probe-tools.js';
 
 const newKey = () => `mcp_${randomBytes(32).toString('base64url')}`;
 const ALICE = newKey();
@@ -12,10 +20,7 @@ const hash = (key: string) => sha256(key).toString('hex');
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startHttpServer(
-    { API_KEYS: `alice:${hash(ALICE)}, bob:${hash(BOB)}:reports:read` },
-    { tools: [whoami, report] },
-  );
+  server = await startHttpServer({ API_KEYS: `alice:${hash(ALICE)}, bob:${hash(BOB)}:reports:read` }, probes);
 });
 afterAll(() => server.stop());
 
@@ -162,6 +167,11 @@ describe('api-key auth: hostile battery (every case must be rejected before any 
     const client = await connectClient(server.url, { authorization: `Bearer ${ALICE}` });
     expect(await callReport(client)).toMatchObject(REFUSED_FOR_SCOPE);
   });
+
+  it('missing scope: a scoped resource and prompt are refused with FORBIDDEN and left out of the lists', async () => {
+    const client = await connectClient(server.url, { authorization: `Bearer ${ALICE}` });
+    expect(await useScopedItems(client)).toMatchObject(HIDDEN_AND_REFUSED);
+  });
 });
 
 describe('api-key auth: valid keys reach the tool as their principal', () => {
@@ -179,6 +189,12 @@ describe('api-key auth: valid keys reach the tool as their principal', () => {
     await client.close();
     expect(me.structuredContent).toEqual({ id: 'bob', scopes: ['reports:read'], source: 'api-key' });
     expect(scoped.structuredContent).toEqual({ ok: true });
+  });
+
+  it('bob, who has reports:read, is shown and served the scoped resource and prompt', async () => {
+    expect(await useScopedItems(await connectClient(server.url, { 'x-api-key': BOB }))).toEqual(
+      LISTED_AND_SERVED,
+    );
   });
 
   it("the battery's own request, with a valid key, reaches the tool", async () => {

@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, startHttpServer, type TestServer } from '../../helpers/http-server.js';
 import { type SigningKey, signingKey, startJwksServer } from '../../helpers/jwks-server.js';
 import { callTool } from '../../helpers/mcp-request.js';
-import { callReport, handlerRuns, REFUSED_FOR_SCOPE, report, whoami } from '../../helpers/probe-tools.js';
+import {
+  callReport,
+  HIDDEN_AND_REFUSED,
+  handlerRuns,
+  LISTED_AND_SERVED,
+  probes,
+  REFUSED_FOR_SCOPE,
+  useScopedItems,
+} from '../../helpers/probe-tools.js';
 import { AUDIENCE, ISSUER, now, signToken } from './identity-provider.js';
 
 const METADATA_URL = 'https://mcp.example.test/.well-known/oauth-protected-resource/mcp';
@@ -19,7 +27,7 @@ beforeAll(async () => {
   jwks = await startJwksServer([signing.jwk]);
   server = await startHttpServer(
     { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_JWKS_URL: jwks.url },
-    { tools: [whoami, report] },
+    probes,
   );
 });
 afterAll(async () => {
@@ -220,6 +228,11 @@ describe('jwt auth: hostile battery (every case must be rejected before any tool
     expect(await callReport(client)).toMatchObject(REFUSED_FOR_SCOPE);
   });
 
+  it('missing scope: a scoped resource and prompt are refused with FORBIDDEN and left out of the lists', async () => {
+    const client = await connectClient(server.url, { authorization: `Bearer ${await token({ scope: '' })}` });
+    expect(await useScopedItems(client)).toMatchObject(HIDDEN_AND_REFUSED);
+  });
+
   it('a burst of unknown kids costs the identity provider at most one JWKS fetch per cooldown', async () => {
     const before = jwks.fetches();
     const stranger = await signingKey('RS256', 'stranger');
@@ -251,6 +264,11 @@ describe('jwt auth: valid tokens reach the tool as their principal', () => {
       source: 'jwt',
     });
     expect(scoped.structuredContent).toEqual({ ok: true });
+  });
+
+  it('a token with reports:read is shown and served the scoped resource and prompt', async () => {
+    const headers = { authorization: `Bearer ${await token({ scope: 'reports:read' })}` };
+    expect(await useScopedItems(await connectClient(server.url, headers))).toEqual(LISTED_AND_SERVED);
   });
 
   it('scopes from an `scp` array (Okta, Entra ID) count too', async () => {

@@ -64,6 +64,10 @@ describe('/metrics on the MCP port', () => {
     await client.callTool({ name: 'convert_temperature_v1', arguments: { celsius: 'hot' } });
     // Port 9 (discard) refuses the connection: the handler runs and fails with UPSTREAM_UNAVAILABLE.
     await client.callTool({ name: 'npm_package_v1', arguments: { name: 'zod' } });
+    // Reads and gets go through the same pipeline: one operation each, counted by kind, item and outcome.
+    await client.readResource({ uri: 'catalogue://tools' });
+    await client.readResource({ uri: 'catalogue://tools/no_such_tool_v9' }).catch(() => {});
+    await client.getPrompt({ name: 'use_tool_v1', arguments: { tool: 'convert_temperature_v1', task: 'x' } });
     await client.close();
     await fetch(new URL('/nothing-here', url));
     const response = await scrape(url, TOKEN);
@@ -107,15 +111,36 @@ describe('/metrics on the MCP port', () => {
     expect(samples.some((s) => 'principal' in s.labels)).toBe(false);
   });
 
+  it('counts resource reads and prompt gets by kind, item and outcome, with their latency and cost', () => {
+    const operations = (kind: string, item: string, outcome: string) =>
+      sampleValue(samples, 'mcp_operations_total', { kind, item, outcome });
+    expect(operations('resources/read', 'tool-index', 'ok')).toBe(1);
+    expect(operations('resources/read', 'tool', 'NOT_FOUND')).toBe(1);
+    expect(operations('prompts/get', 'use_tool_v1', 'ok')).toBe(1);
+    expect(
+      sampleValue(samples, 'mcp_server_operation_duration_seconds_count', {
+        kind: 'resources/read',
+        outcome: 'ok',
+      }),
+    ).toBe(1);
+    // Cost is charged whenever the handler ran, as for tools (the not-found read ran its handler).
+    const cost = (kind: string, item: string) =>
+      sampleValue(samples, 'mcp_operation_cost_total', { kind, item });
+    expect(cost('resources/read', 'tool-index')).toBe(1);
+    expect(cost('resources/read', 'tool')).toBe(1);
+    expect(cost('prompts/get', 'use_tool_v1')).toBe(1);
+  });
+
   it('shows no call in flight once they finished', () => {
     expect(sampleValue(samples, 'mcp_tool_calls_in_flight', { tool: 'convert_temperature_v1' })).toBe(0);
   });
 
   it('counts HTTP requests by route, method and status, with unknown paths in one series', () => {
-    // The client's server/discover probe, then five tools/call requests.
+    // The client's server/discover probe, five tools/call requests, two reads and a get (the failed read is
+    // a JSON-RPC error in a 200 response).
     expect(
       sampleValue(samples, 'mcp_http_requests_total', { route: '/mcp', method: 'POST', status: '200' }),
-    ).toBe(6);
+    ).toBe(9);
     expect(
       sampleValue(samples, 'mcp_http_requests_total', { route: 'unmatched', method: 'GET', status: '404' }),
     ).toBe(1);

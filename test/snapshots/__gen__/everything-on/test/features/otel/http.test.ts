@@ -7,6 +7,8 @@ import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../../src/app.js';
 import { features } from '../../../src/features.generated.js';
+import { prompts } from '../../../src/prompts/index.js';
+import { resources } from '../../../src/resources/index.js';
 import { tools } from '../../../src/tools/index.js';
 import { connectClient } from '../../helpers/http-server.js';
 import { captureLogs } from '../../helpers/logs.js';
@@ -27,6 +29,8 @@ const ERROR = 2;
 const AGENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const AGENT_SPAN = '00f067aa0ba902b7';
 const AGENT_SPAN_2 = '1111111111111111';
+const AGENT_SPAN_READ = '2222222222222222';
+const AGENT_SPAN_GET = '3333333333333333';
 // The trace the HTTP requests belong to (their `traceparent` header): a different trace on purpose.
 const HTTP_TRACE = '0af7651916cd43dd8448eb211c80319c';
 const HTTP_SPAN = 'b7ad6b7169203331';
@@ -93,7 +97,7 @@ beforeAll(async () => {
       NPM_REGISTRY_URL: `http://127.0.0.1:${(registry.address() as AddressInfo).port}`,
     },
     features: features.filter((feature) => OBSERVED.includes(feature.id)),
-    catalog: { tools },
+    catalog: { tools, resources, prompts },
     logDestination: logs.stream,
   });
   if (app.url === undefined) throw new Error('the HTTP transport did not report its URL');
@@ -116,6 +120,16 @@ beforeAll(async () => {
     client.callTool({ name: 'convert_temperature_v1', arguments: { celsius: 100 } }),
   );
   await underHttpTrace(() => client.listTools());
+  await underHttpTrace(() =>
+    client.readResource({ uri: 'catalogue://tools', _meta: agentMeta(AGENT_SPAN_READ) }),
+  );
+  await underHttpTrace(() =>
+    client.getPrompt({
+      name: 'use_tool_v1',
+      arguments: { tool: 'npm_package_v1', task: 'look up zod' },
+      _meta: agentMeta(AGENT_SPAN_GET),
+    }),
+  );
   await client.close();
   // A key in the URL (refused by every auth mode) must not reach the trace backend either.
   await fetch(new URL('/mcp?api_key=secret-in-the-url&x=1', app.url), { method: 'POST', body: '{}' });
@@ -182,6 +196,40 @@ describe('tool call spans', () => {
     expect(span).toMatchObject({ traceId: HTTP_TRACE, kind: SERVER });
     expect(isHttpRequestSpan(HTTP_TRACE, span.parentSpanId)).toBe(true);
     expect(span.attributes['mcp.method.name']).toBe('tools/list');
+  });
+});
+
+describe('resource read and prompt get spans', () => {
+  it.each([
+    [
+      'resources/read tool-index',
+      AGENT_SPAN_READ,
+      'resource read',
+      { 'mcp.resource.uri': 'catalogue://tools' },
+    ],
+    ['prompts/get use_tool_v1', AGENT_SPAN_GET, 'prompt get', { 'gen_ai.prompt.name': 'use_tool_v1' }],
+  ])('%s: one span, one log line, the same request and correlation IDs', (name, parent, msg, item) => {
+    const span = onlySpan(name);
+    expect(span).toMatchObject({ traceId: AGENT_TRACE, parentSpanId: parent, kind: SERVER });
+    expect(span.attributes).toMatchObject({
+      ...item,
+      'mcp.method.name': name.split(' ')[0],
+      'app.correlation_id': 'turn-42',
+      'app.run_id': 'run-7',
+    });
+    expect(span.attributes['error.type']).toBeUndefined();
+    const requestId = span.attributes['app.request_id'];
+    expect(requestId).toMatch(/.+/);
+    const lines = logs.lines.filter((line) => line.msg === msg);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      requestId,
+      correlationId: 'turn-42',
+      runId: 'run-7',
+      outcome: 'ok',
+      traceId: span.traceId,
+      spanId: span.spanId,
+    });
   });
 });
 
