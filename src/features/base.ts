@@ -86,6 +86,19 @@ export const base: FeatureManifest = {
       example: 'https://registry.npmjs.org',
       default: 'https://registry.npmjs.org',
     },
+    {
+      name: 'MCP_STATE_SECRET',
+      description:
+        'Seals the state multi-round calls (input-required) hand the client: `openssl rand -base64 32`.\n' +
+        'Required with several HTTP replicas (the same on each); unset, each process makes its own.',
+      example: 'PASTE-openssl-rand-base64-32',
+    },
+    {
+      name: 'MCP_STATE_SECRET_PREVIOUS',
+      description:
+        'While rotating MCP_STATE_SECRET: the old value, still accepted for states already handed out.',
+      example: 'PASTE-the-previous-secret',
+    },
   ],
   nextSteps: (a) => [
     `Build and start: \`${runScript(pmOf(a), 'build')} && ${runScript(pmOf(a), 'start')}\`; test: \`${runScript(pmOf(a), 'test')}\`.`,

@@ -8,6 +8,7 @@ import { Health } from './core/health.js';
 import { ListChanges } from './core/list-changes.js';
 import { createLogger } from './core/logger.js';
 import { Pipeline } from './core/pipeline.js';
+import { RequestStateSealer } from './core/request-state.js';
 import { checkToolTimeouts } from './core/tool-operation.js';
 import { type Catalog, createServerFactory, type ExtraServerOptions, type ServerIdentity } from './server.js';
 
@@ -78,6 +79,23 @@ function chooseTransport(
 }
 
 /**
+ * The key multi-round requestState is sealed with. Every replica must share it, or a round answered by another
+ * replica is refused; a per-process key is fine for stdio (one process serves every round) and for one replica.
+ */
+function stateSealer(config: BaseConfig, transport: 'http' | 'stdio', logger: Logger): RequestStateSealer {
+  const secret = config.MCP_STATE_SECRET;
+  if (secret === undefined) {
+    if (transport === 'http')
+      logger.warn(
+        'MCP_STATE_SECRET is not set: multi-round calls (input-required) work only while one process serves every round. Set it, the same on every replica.',
+      );
+    return RequestStateSealer.ephemeral();
+  }
+  const previous = config.MCP_STATE_SECRET_PREVIOUS;
+  return new RequestStateSealer(previous === undefined ? { secret } : { secret, previous });
+}
+
+/**
  * The composition root: validate every variable at once, build shared services, set features up in the
  * order of features.generated.ts, and start the chosen transport with the parts they contributed.
  */
@@ -129,6 +147,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     logger,
     events,
     middleware: runtimes.flatMap((r) => r.middleware ?? []),
+    states: stateSealer(config, transportName, logger),
   });
   const readiness = runtimes.flatMap((r) => r.readiness ?? []);
   const listChanges = new ListChanges(catalog);

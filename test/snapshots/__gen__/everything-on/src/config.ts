@@ -26,6 +26,13 @@ const toolTimeouts = z
   .default({})
   .describe('comma-separated tool=milliseconds pairs, e.g. search_v2=20000');
 
+/** Seals multi-round requestState (HMAC-SHA256): 32 characters or more, e.g. `openssl rand -base64 32`. */
+const stateSecret = z
+  .string()
+  .min(32)
+  .optional()
+  .describe('a random secret of at least 32 characters (openssl rand -base64 32)');
+
 /** What every server reads, whatever its features. Features add their own variables (FeatureModule.env). */
 export const baseEnv = z.object({
   MCP_TRANSPORT: z.enum(['http', 'stdio']).optional().describe('http or stdio'),
@@ -38,6 +45,8 @@ export const baseEnv = z.object({
   DRAIN_TIMEOUT_MS: milliseconds(10_000),
   SHUTDOWN_DELAY_MS: milliseconds(0),
   NPM_REGISTRY_URL: url().default('https://registry.npmjs.org'),
+  MCP_STATE_SECRET: stateSecret,
+  MCP_STATE_SECRET_PREVIOUS: stateSecret,
 });
 
 export type BaseConfig = z.output<typeof baseEnv>;

@@ -40,14 +40,20 @@ export interface Catalog {
   prompts?: readonly PromptDefinition[];
 }
 
-/** SDK server options a project may add (e.g. `requestState` to verify multi-round-trip state, SEP-2322). */
+/** SDK server options a project may add. Not `requestState`: the pipeline seals and verifies it (core/request-state.ts). */
 export type ExtraServerOptions = Pick<McpServerOptions, 'requestState'>;
 
 /** Lists vary per caller (filtered by scopes), so shared caches must not keep them. */
 const LIST_TTL_MS = 60_000;
 
+/** A refusal the spec answers as a JSON-RPC error whatever the method (a forged requestState: -32602). */
+function protocolRefusal(outcome: Outcome): void {
+  if (!outcome.ok && outcome.cause instanceof ProtocolError) throw outcome.cause;
+}
+
 /** An outcome as a JSON-RPC result, or the error the client receives. */
 function resultOf<T>(outcome: Outcome<T>, uri?: string): T {
+  protocolRefusal(outcome);
   if (!outcome.ok) throw toProtocolError(outcome.error, uri);
   return outcome.result;
 }
@@ -124,6 +130,7 @@ export function createServerFactory(
     raw.setRequestHandler('tools/call', async (request, ctx): Promise<CallToolResult> => {
       const { spec, listing } = tools.get(request.params.name);
       const outcome = await pipeline.run(spec, request.params.arguments ?? {}, requestInfo(ctx));
+      protocolRefusal(outcome);
       return raw.projectCallToolResult(toCallToolResult(outcome), listing.outputSchema);
     });
     if (hasResources) {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { BaseConfig } from '../config.js';
 import type { ErrorEnvelope } from './errors.js';
+import type { InputRound } from './input-required.js';
 import type { Principal } from './principal.js';
 
 /** Every MCP request the server answers itself; each one runs through the same pipeline (pipeline.ts). */
@@ -49,6 +50,8 @@ export interface Operation {
   meta?: Readonly<Record<string, unknown>>;
   /** The MCP protocol revision the request was made under, e.g. `2026-07-28`. */
   protocolVersion?: string;
+  /** A later round of a multi-round call (its requestState verified): limits and budgets counted the first. */
+  continuation?: boolean;
 }
 
 export type Outcome<T = unknown> =
@@ -72,8 +75,8 @@ export interface McpRequestInfo {
   sdk?: import('@modelcontextprotocol/server').ServerContext;
 }
 
-/** What every handler (tool, resource, prompt) gets besides its arguments. */
-export interface HandlerContext {
+/** What every handler (tool, resource, prompt) gets besides its arguments; `ask`/`input` are input-required.ts. */
+export interface HandlerContext extends InputRound {
   /** Aborted when the deadline passes, the client cancels, or the server shuts down: pass it to every I/O call. */
   signal: AbortSignal;
   principal: Principal;
@@ -92,6 +95,6 @@ export interface HandlerContext {
   progress(done: number, total?: number, message?: string): Promise<void>;
   /** Sends a log message to the client, delivered only if the request asked for that level. */
   clientLog(level: 'debug' | 'info' | 'warning' | 'error', message: string): Promise<void>;
-  /** The SDK's request context (input responses, request state), for protocol features not wrapped here. */
+  /** The SDK's request context, for protocol features not wrapped here. */
   sdk?: import('@modelcontextprotocol/server').ServerContext;
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ErrorCode } from './errors.js';
 import type { OperationKind } from './operation.js';
 import type { Principal } from './principal.js';
+import type { StateRefusal } from './request-state.js';
 
 /**
  * What the server reports about itself. Core and features emit; metrics, tracing and usage accounting
@@ -28,6 +29,8 @@ export interface AppEvents {
    * `scope`: a known caller asked for something its scopes do not cover.
    */
   'auth.rejected': [{ status: number; reason: string; stage: 'credentials' | 'scope' }];
+  /** A client sent back a requestState that failed verification (forged, expired, another caller's). */
+  'state.rejected': [{ reason: StateRefusal; operation: string }];
   /** `auth`: a peer over its failed authentications, refused before authentication. */
   'limit.rejected': [{ kind: 'tool' | 'budget' | 'edge' | 'auth'; tool?: string }];
   /** A bounded in-memory map forgot its least recently used entry to stay under its size. */

@@ -6,6 +6,7 @@ import { currentRequest, type RequestContext, requestContext } from './context.j
 import { raceDeadline } from './deadline.js';
 import { envelope, stampEnvelope, toEnvelope } from './errors.js';
 import type { AppEventBus } from './events.js';
+import { inputRound, stateRefused } from './input-required.js';
 import type {
   HandlerContext,
   McpRequestInfo,
@@ -18,6 +19,7 @@ import type {
 import { STDIO_CLIENT } from './principal.js';
 import { throttledProgress } from './progress.js';
 import { redactArgs } from './redact.js';
+import { RequestStateSealer, type StateBinding } from './request-state.js';
 
 /** How one kind of item is run: everything per item is resolved once, at startup (server.ts). */
 export interface OperationSpec<Args = unknown, Result = unknown> {
@@ -78,6 +80,8 @@ export interface PipelineOptions {
   logger: Logger;
   events: AppEventBus;
   middleware: readonly OperationMiddleware[];
+  /** Seals multi-round state (MCP_STATE_SECRET); a per-process key when absent. */
+  states?: RequestStateSealer;
 }
 
 /**
@@ -91,9 +95,11 @@ export class Pipeline {
   readonly #inFlight = new Set<AbortController>();
   #onIdle: (() => void) | undefined;
   #closing = false;
+  readonly #states: RequestStateSealer;
 
   constructor(options: PipelineOptions) {
     this.#options = options;
+    this.#states = options.states ?? RequestStateSealer.ephemeral();
   }
 
   get config(): BaseConfig {
@@ -164,13 +170,16 @@ export class Pipeline {
       protocolVersion: info.protocolVersion,
     };
     if (spec.item) operation.item = spec.item;
+    const binding: StateBinding = { principal: context.principal.id, operation: operation.name, args };
+    const round = this.#openState(info, binding, operation);
+    if (round.state !== undefined) operation.continuation = true;
     let handlerRan = false;
     const innermost = async (): Promise<Outcome> => {
       const prepared = spec.prepare(args);
       if (!prepared.ok) return prepared;
       if (controller.signal.aborted) return aborted(controller.signal.reason);
       handlerRan = true;
-      return this.#withDeadline(spec, operation, prepared.result, controller, info);
+      return this.#withDeadline(spec, operation, prepared.result, controller, info, binding, round.state);
     };
     const chain = this.#options.middleware.reduceRight<() => Promise<Outcome>>(
       (next, middleware) => () => middleware(operation, next),
@@ -181,7 +190,7 @@ export class Pipeline {
     this.#inFlight.add(controller);
     let outcome: Outcome;
     try {
-      outcome = this.#closing ? aborted(SHUTTING_DOWN) : await chain();
+      outcome = round.refused ?? (this.#closing ? aborted(SHUTTING_DOWN) : await chain());
     } catch (error) {
       // A middleware threw: same treatment as a handler that threw.
       outcome = { ok: false, error: toEnvelope(error), cause: error };
@@ -197,6 +206,30 @@ export class Pipeline {
   }
 
   /**
+   * The `requestState` a client sent back (SEP-2322), verified before any middleware runs, so a later round of
+   * a multi-round call is known to be one (limits count the call once) and a forged one is refused early:
+   * with the spec's -32602 for the client, and the precise reason in the log and a `state.rejected` event.
+   */
+  #openState(
+    info: McpRequestInfo,
+    binding: StateBinding,
+    operation: Operation,
+  ): { state?: unknown; refused?: Outcome } {
+    const raw = info.sdk?.mcpReq.requestState();
+    if (raw === undefined) return {};
+    const opened = typeof raw === 'string' ? this.#states.open(raw, binding) : undefined;
+    if (opened?.ok) return { state: opened.data };
+    const reason = opened?.reason ?? 'malformed';
+    this.#options.logger.warn(
+      { event: 'state.rejected', reason, operation: operation.name, principal: operation.principal.id },
+      'requestState refused',
+    );
+    this.#options.events.emit('state.rejected', { reason, operation: operation.name });
+    const message = 'Invalid or expired requestState. Call again without requestState to start over.';
+    return { refused: { ok: false, error: envelope('INVALID_ARGUMENT', message), cause: stateRefused() } };
+  }
+
+  /**
    * The handler under its deadline: on expiry the caller gets TIMEOUT at once and the handler's signal is
    * aborted; one that ignores its signal is logged when it finally returns (that handler needs fixing).
    */
@@ -206,6 +239,8 @@ export class Pipeline {
     args: A,
     controller: AbortController,
     info: McpRequestInfo,
+    binding: StateBinding,
+    state: unknown,
   ): Promise<Outcome<R>> {
     const ctx: HandlerContext = {
       signal: operation.signal,
@@ -216,6 +251,7 @@ export class Pipeline {
       config: this.#options.config,
       progress: throttledProgress(info.progress),
       clientLog: (level, message) => info.clientLog?.(level, message) ?? Promise.resolve(),
+      ...inputRound(this.#states, binding, state, info.sdk),
     };
     if (operation.runId !== undefined) ctx.runId = operation.runId;
     if (info.sdk !== undefined) ctx.sdk = info.sdk;
@@ -248,7 +284,8 @@ export class Pipeline {
     elapsedMs: number,
   ): void {
     const durationMs = Math.round(elapsedMs * 10) / 10;
-    const cost = handlerRan ? (spec.item?.cost ?? 0) : 0;
+    // A multi-round call costs once: in its first round.
+    const cost = handlerRan && !operation.continuation ? (spec.item?.cost ?? 0) : 0;
     const code = outcome.ok ? 'ok' : outcome.error.error;
     const line = {
       kind: spec.kind,

@@ -9,7 +9,7 @@ import {
   conformanceTools,
   serverRequestTools,
 } from './fixtures.js';
-import { inputRequiredPrompts, inputRequiredTools, requestStateCodec } from './input-required.js';
+import { inputRequiredPrompts, inputRequiredTools } from './input-required.js';
 
 /**
  * `npm run conformance:serve`: the real server (same lifecycle, composition and pipeline as production, every
@@ -27,5 +27,4 @@ await serve(
     prompts: [...prompts, ...conformancePrompts, ...inputRequiredPrompts],
   },
   features.filter((feature) => !feature.id.startsWith('auth-')),
-  { requestState: { verify: requestStateCodec.verify } },
 );

@@ -94,6 +94,8 @@ export function toolLimits(
   }
 
   return async (call, next) => {
+    // A later round of a multi-round call (input-required) was counted in its first round.
+    if (call.continuation) return next();
     const subject = subjectOf(call.principal, currentRequest()?.clientIp);
     // A store that waits on a backend (Redis) waits for a slow reply, but never past the call's own deadline.
     const signal =
