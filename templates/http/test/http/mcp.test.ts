@@ -29,7 +29,13 @@ describe.each(['modern', 'legacy'] as const)('MCP over HTTP, %s client', (era) =
   });
 
   describe('resources, prompts, completion, progress and rich results', () => {
-    primitivesBattery(() => ({ client, logs: server.logs, principal: 'anonymous', tag: era }));
+    primitivesBattery(() => ({
+      client,
+      logs: server.logs,
+      principal: 'anonymous',
+      tag: era,
+      answersQuestions: era === 'modern',
+    }));
   });
 
   it('lists the tools with their schemas, marking deprecated ones and hiding retired ones', async () => {

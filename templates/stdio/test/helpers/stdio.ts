@@ -9,7 +9,11 @@ type Era = 'legacy' | 'modern';
 const clientFor = (era: Era) =>
   new Client(
     { name: 'test-client', version: '1.0.0' },
-    { versionNegotiation: { mode: era === 'legacy' ? 'legacy' : { pin: '2026-07-28' } } },
+    {
+      versionNegotiation: { mode: era === 'legacy' ? 'legacy' : { pin: '2026-07-28' } },
+      // It can answer a form (elicitation), as chat clients do: the destructive fixture asks before acting.
+      capabilities: { elicitation: { form: {} } },
+    },
   );
 
 /**

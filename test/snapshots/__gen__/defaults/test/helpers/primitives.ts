@@ -14,6 +14,11 @@ export interface PrimitivesTarget {
   principal: string;
   /** Tells this run's calls apart in `logs` (the battery may run twice against one server). */
   tag: string;
+  /**
+   * Whether the server can ask this client mid-call: false for a 2025 client over stateless HTTP, which has no
+   * channel for a server-to-client request (2026 clients answer in a retried call; stdio is one connection).
+   */
+  answersQuestions: boolean;
 }
 
 /** The published tools a client can still call: the catalogue resource, the prompt and completion name them. */
@@ -192,6 +197,34 @@ export function primitivesBattery(target: () => PrimitivesTarget): void {
     expect(result.content).toEqual([
       { type: 'text', text: 'One pixel:' },
       { type: 'image', data: PIXEL_PNG, mimeType: 'image/png' },
+    ]);
+  });
+
+  it('asks before a destructive call, and the user answer decides (input-required, SEP-2322)', async () => {
+    const { client, answersQuestions } = target();
+    const asked: string[] = [];
+    client.setRequestHandler('elicitation/create', async (request) => {
+      asked.push(request.params.message);
+      return request.params.message.includes('yes-draft')
+        ? { action: 'accept', content: { confirm: true } }
+        : { action: 'decline' };
+    });
+    const yes = await client.callTool({ name: 'discard_v1', arguments: { id: 'yes-draft' } });
+    const no = await client.callTool({ name: 'discard_v1', arguments: { id: 'no-draft' } });
+    if (!answersQuestions) {
+      // Nothing is discarded without an answer: the call fails, saying the client cannot be asked.
+      for (const result of [yes, no]) {
+        expect(result.isError).toBe(true);
+        expect(JSON.stringify(result.content)).toContain('did not declare the required capability');
+      }
+      expect(asked).toEqual([]);
+      return;
+    }
+    expect(yes.content).toEqual([{ type: 'text', text: 'Discarded yes-draft.' }]);
+    expect(no.content).toEqual([{ type: 'text', text: 'Kept no-draft: not confirmed.' }]);
+    expect(asked).toEqual([
+      'Discard the draft yes-draft? This cannot be undone.',
+      'Discard the draft no-draft? This cannot be undone.',
     ]);
   });
 }

@@ -76,7 +76,11 @@ export async function connectClient(
   options: { era?: 'legacy' | 'modern' } = {},
 ): Promise<Client> {
   const mode = options.era === 'legacy' ? 'legacy' : { pin: '2026-07-28' };
-  const client = new Client({ name: 'test-client', version: '1.0.0' }, { versionNegotiation: { mode } });
+  // It can answer a form (elicitation), as chat clients do: the destructive fixture asks before acting.
+  const client = new Client(
+    { name: 'test-client', version: '1.0.0' },
+    { versionNegotiation: { mode }, capabilities: { elicitation: { form: {} } } },
+  );
   await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers } }));
   return client;
 }

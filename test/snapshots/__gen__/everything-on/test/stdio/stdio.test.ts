@@ -24,7 +24,7 @@ describe.each(['modern', 'legacy'] as const)('the server with the SDK stdio clie
   });
 
   describe('resources, prompts, completion, progress and rich results', () => {
-    primitivesBattery(() => ({ ...connection, principal: 'stdio', tag: era }));
+    primitivesBattery(() => ({ ...connection, principal: 'stdio', tag: era, answersQuestions: true }));
   });
 });
 
