@@ -17,6 +17,11 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
+it('warns at startup that multi-round state is sealed with a per-process key (MCP_STATE_SECRET unset)', () => {
+  const warning = server.logs.find((line) => String(line.msg).startsWith('MCP_STATE_SECRET is not set'));
+  expect(warning).toMatchObject({ level: 'warn' });
+});
+
 describe.each(['modern', 'legacy'] as const)('MCP over HTTP, %s client', (era) => {
   let client: Client;
   beforeAll(async () => {

@@ -1,3 +1,5 @@
+import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { type CallToolResult, ProtocolError, type ServerContext } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -96,6 +98,17 @@ describe('requestState sealing: a hostile battery', () => {
     expect(rotated.open(state, binding)).toEqual({ ok: false, reason: 'mac' });
     // New states are sealed with the new key only.
     expect(sealer.open(rotating.seal({}, binding), binding).ok).toBe(false);
+  });
+
+  it('takes a key made by the command the README prints, and refuses the .env.example placeholder', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const command = /`MCP_STATE_SECRET` \(`([^`]+)`\)/.exec(readme)?.[1] ?? 'missing';
+    const secret = execSync(command, { encoding: 'utf8' }).trim();
+    expect(baseEnv.safeParse({ MCP_STATE_SECRET: secret }).success).toBe(true);
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const placeholder = /^# MCP_STATE_SECRET=(.+)$/m.exec(example)?.[1];
+    expect(placeholder).toBeDefined();
+    expect(baseEnv.safeParse({ MCP_STATE_SECRET: placeholder }).success).toBe(false);
   });
 
   it('never shows the principal or the arguments in the wire value', () => {
