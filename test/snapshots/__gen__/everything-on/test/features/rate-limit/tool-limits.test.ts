@@ -97,6 +97,16 @@ describe('toolLimits', () => {
     expect((await call(search)).ok).toBe(true);
   });
 
+  it('counts a multi-round call once: its later rounds (input-required) spend neither limit nor budget', async () => {
+    const call = limiter({ perMinute: 1, budget: 1 });
+    const remove = tool('remove', 1);
+    expect((await call(remove)).ok).toBe(true);
+    for (let round = 0; round < 3; round++)
+      expect((await call(remove, { continuation: true })).ok).toBe(true);
+    expect(handlerRuns).toBe(4);
+    expect(errorOf(await call(remove))?.error).toBe('RATE_LIMITED');
+  });
+
   it("uses the tool's own rateLimitPerMinute, shared by all its versions", async () => {
     const call = limiter({ perMinute: 100 });
     const v1 = tool('report', 1, { rateLimitPerMinute: 2 });
