@@ -1,12 +1,11 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import { type BaseConfig, ConfigError } from '../config.js';
-import { envelope } from './errors.js';
-import type { Outcome } from './operation.js';
 import type { OperationSpec } from './pipeline.js';
 import { resultShape } from './redact.js';
 import { publishedName, type ToolDefinition } from './tool.js';
-import { describeIssues, toolOutput } from './tool-result.js';
+import { toolOutput } from './tool-result.js';
+import { sunsetOf, versionedPrepare } from './versioning.js';
 
 export interface ToolSpec extends OperationSpec<Record<string, unknown>, CallToolResult> {
   name: string;
@@ -34,21 +33,15 @@ export function checkToolTimeouts(config: BaseConfig, tools: readonly ToolDefini
 export function toolSpec(tool: ToolDefinition, config: BaseConfig, logger: Logger): ToolSpec {
   const name = publishedName(tool);
   const log = logger.child({ tool: name });
-  const sunsetMs = tool.deprecated ? Date.parse(tool.deprecated.sunset) : undefined;
-  const prepare = (args: unknown): Outcome<Record<string, unknown>> => {
-    const { deprecated } = tool;
-    if (deprecated && sunsetMs !== undefined) {
-      if (Date.now() >= sunsetMs) {
-        const message = `${name} was retired on ${deprecated.sunset}. Call ${deprecated.replacedBy} instead.`;
-        return { ok: false, error: envelope('TOOL_RETIRED', message) };
-      }
-      log.warn(deprecated, `deprecated tool called; callers should move to ${deprecated.replacedBy}`);
-    }
-    const parsed = tool.input.safeParse(args ?? {});
-    if (parsed.success) return { ok: true, result: parsed.data };
-    const message = `Invalid arguments for ${name}: ${describeIssues(parsed.error.issues)}`;
-    return { ok: false, error: envelope('INVALID_ARGUMENT', message) };
-  };
+  const sunsetMs = sunsetOf(tool.deprecated);
+  const prepare = versionedPrepare<Record<string, unknown>>({
+    name,
+    deprecated: tool.deprecated,
+    schema: tool.input,
+    log,
+    verb: 'Call',
+    warning: 'deprecated tool called',
+  });
   const spec: ToolSpec = {
     kind: 'tools/call',
     name,

@@ -20,6 +20,7 @@ import { ResourceCatalog } from './core/resource-operations.js';
 import type { ToolDefinition } from './core/tool.js';
 import { ToolCatalog } from './core/tool-catalog.js';
 import { toCallToolResult } from './core/tool-result.js';
+import { nextSunset } from './core/versioning.js';
 
 /** Who this server says it is (`server/discover`, `initialize`): from package.json. */
 export interface ServerIdentity {
@@ -89,29 +90,28 @@ export function createServerFactory(
   const promptsList = listSpec('prompts/list', config, logger, () => prompts.list());
 
   /** A list may be kept until the next sunset changes it, and never by a shared cache. */
-  const listHint = () => {
-    const now = Date.now();
-    const next = Math.min(
-      tools.nextChange(now) ?? Number.POSITIVE_INFINITY,
-      prompts.nextSunset(now) ?? Number.POSITIVE_INFINITY,
-    );
-    return { ttlMs: Math.max(0, Math.min(LIST_TTL_MS, next - now)), cacheScope: 'private' as const };
-  };
+  const listHint = (now: number, next: number | undefined) => ({
+    ttlMs: Math.max(0, Math.min(LIST_TTL_MS, (next ?? Number.POSITIVE_INFINITY) - now)),
+    cacheScope: 'private' as const,
+  });
 
   const hasResources = resources.size > 0;
   const hasPrompts = prompts.size > 0;
   const { instructions, ...implementation } = identity;
   return () => {
+    // The next sunsets, once per request: they decide both the caching hint and the declared listChanged.
     const now = Date.now();
-    const hint = listHint();
+    const toolsChange = tools.nextChange(now);
+    const promptsChange = prompts.nextSunset(now);
+    const hint = listHint(now, nextSunset([toolsChange, promptsChange], now));
     const server = new McpServer(implementation, {
       capabilities: {
         // Declared when a list will change by itself: a deprecated version leaves it at its sunset.
-        tools: { listChanged: tools.nextChange(now) !== undefined },
+        tools: { listChanged: toolsChange !== undefined },
         ...(hasResources && { resources: { listChanged: false, subscribe: true } }),
         // 2025-11-25 clients set a level with logging/setLevel; 2026-07-28 ones per request (`_meta`).
         logging: {},
-        ...(hasPrompts && { prompts: { listChanged: prompts.nextSunset(now) !== undefined } }),
+        ...(hasPrompts && { prompts: { listChanged: promptsChange !== undefined } }),
         ...((hasResources || hasPrompts) && { completions: {} }),
       },
       ...extra,

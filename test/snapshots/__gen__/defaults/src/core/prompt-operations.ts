@@ -3,12 +3,10 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { BaseConfig } from '../config.js';
 import { isRawResult } from './content.js';
-import { envelope } from './errors.js';
 import type { Listing } from './listing.js';
-import type { Outcome } from './operation.js';
 import type { OperationSpec } from './pipeline.js';
 import { type PromptDefinition, promptName } from './prompt.js';
-import { describeIssues } from './tool-result.js';
+import { deprecatedListing, nextSunset, sunsetOf, versionedPrepare } from './versioning.js';
 
 interface PreparedPrompt {
   prompt: PromptDefinition;
@@ -33,15 +31,11 @@ function prepare(prompt: PromptDefinition, config: BaseConfig, logger: Logger): 
   const name = promptName(prompt);
   const log = logger.child({ prompt: name });
   const schema = prompt.args ?? z.object({});
-  const sunsetMs = prompt.deprecated ? Date.parse(prompt.deprecated.sunset) : undefined;
+  const sunsetMs = sunsetOf(prompt.deprecated);
   const listing: Prompt = { name, title: prompt.title, description: prompt.description };
   const args = argumentsOf(prompt.args);
   if (args.length > 0) listing.arguments = args;
-  if (prompt.deprecated) {
-    const { replacedBy, sunset } = prompt.deprecated;
-    listing.description = `${prompt.description}\n\nDeprecated: use ${replacedBy} instead. This version stops working on ${sunset}.`;
-    listing._meta = { deprecated: { replacedBy, sunset } };
-  }
+  if (prompt.deprecated) Object.assign(listing, deprecatedListing(prompt.description, prompt.deprecated));
   const spec: PreparedPrompt['spec'] = {
     kind: 'prompts/get',
     item: {
@@ -53,20 +47,14 @@ function prepare(prompt: PromptDefinition, config: BaseConfig, logger: Logger): 
     },
     log,
     timeoutMs: prompt.timeoutMs ?? config.TOOL_TIMEOUT_MS,
-    prepare: (input): Outcome<Record<string, unknown>> => {
-      const { deprecated } = prompt;
-      if (deprecated && sunsetMs !== undefined) {
-        if (Date.now() >= sunsetMs) {
-          const message = `${name} was retired on ${deprecated.sunset}. Use ${deprecated.replacedBy} instead.`;
-          return { ok: false, error: envelope('TOOL_RETIRED', message) };
-        }
-        log.warn(deprecated, `deprecated prompt used; callers should move to ${deprecated.replacedBy}`);
-      }
-      const parsed = schema.safeParse(input ?? {});
-      if (parsed.success) return { ok: true, result: parsed.data };
-      const message = `Invalid arguments for ${name}: ${describeIssues(parsed.error.issues)}`;
-      return { ok: false, error: envelope('INVALID_ARGUMENT', message) };
-    },
+    prepare: versionedPrepare({
+      name,
+      deprecated: prompt.deprecated,
+      schema,
+      log,
+      verb: 'Use',
+      warning: 'deprecated prompt used',
+    }),
     handler: (input, ctx) => prompt.handler(input, ctx),
     output: (value) => {
       if (isRawResult(value)) return { ok: true, result: value.result as GetPromptResult };
@@ -111,9 +99,9 @@ export class PromptCatalog {
 
   /** The earliest sunset still ahead: when the list changes next. */
   nextSunset(now = Date.now()): number | undefined {
-    const ahead = [...this.#byName.values()].flatMap((p) =>
-      p.sunsetMs !== undefined && p.sunsetMs > now ? [p.sunsetMs] : [],
+    return nextSunset(
+      [...this.#byName.values()].map((p) => p.sunsetMs),
+      now,
     );
-    return ahead.length > 0 ? Math.min(...ahead) : undefined;
   }
 }

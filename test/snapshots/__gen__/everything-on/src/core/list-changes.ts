@@ -1,4 +1,5 @@
 import type { Catalog } from '../server.js';
+import { type Deprecation, sunsetOf } from './versioning.js';
 
 export type ChangedList = 'tools' | 'prompts';
 type Listener = (list: ChangedList) => void;
@@ -18,8 +19,11 @@ export class ListChanges {
   #timer: NodeJS.Timeout | undefined;
 
   constructor(catalog: Catalog, now = Date.now()) {
-    const sunsets = (list: ChangedList, items: readonly { deprecated?: { sunset: string } }[]) =>
-      items.flatMap((item) => (item.deprecated ? [{ at: Date.parse(item.deprecated.sunset), list }] : []));
+    const sunsets = (list: ChangedList, items: readonly { deprecated?: Deprecation }[]) =>
+      items.flatMap((item) => {
+        const at = sunsetOf(item.deprecated);
+        return at === undefined ? [] : [{ at, list }];
+      });
     this.#events = [...sunsets('tools', catalog.tools), ...sunsets('prompts', catalog.prompts ?? [])]
       .filter((event) => event.at > now)
       .sort((a, b) => a.at - b.at);

@@ -5,6 +5,7 @@ import { envelope } from './errors.js';
 import type { ToolDefinition } from './tool.js';
 import { type ToolSpec, toolSpec } from './tool-operation.js';
 import { toolSchemas } from './tool-schema.js';
+import { deprecatedListing, nextSunset } from './versioning.js';
 
 /** A tool prepared once at start-up: its operation and its `tools/list` entry (JSON Schemas converted once). */
 export interface ToolEntry {
@@ -23,12 +24,7 @@ function toolEntry(spec: ToolSpec): ToolEntry {
   };
   if (schemas.output) listing.outputSchema = schemas.output as Tool['outputSchema'];
   if (tool.annotations) listing.annotations = tool.annotations;
-  if (tool.deprecated) {
-    const { replacedBy, sunset } = tool.deprecated;
-    // Agents read descriptions; clients and gateways can read `_meta`. Say it in both.
-    listing.description = `${tool.description}\n\nDeprecated: use ${replacedBy} instead. This version stops working on ${sunset}.`;
-    listing._meta = { deprecated: { replacedBy, sunset } };
-  }
+  if (tool.deprecated) Object.assign(listing, deprecatedListing(tool.description, tool.deprecated));
   return { spec, listing };
 }
 
@@ -54,10 +50,10 @@ export class ToolCatalog {
 
   /** When the list next changes (the earliest sunset still ahead), if ever. */
   nextChange(now = Date.now()): number | undefined {
-    const ahead = this.entries.flatMap((e) =>
-      e.spec.sunsetMs && e.spec.sunsetMs > now ? [e.spec.sunsetMs] : [],
+    return nextSunset(
+      this.entries.map((e) => e.spec.sunsetMs),
+      now,
     );
-    return ahead.length > 0 ? Math.min(...ahead) : undefined;
   }
 
   /** The tool published as `name`, or the protocol error a call to an unknown tool gets. */
