@@ -5,36 +5,14 @@
 
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { boot, buildProject, load, median, ROOT } from './server/harness.mjs';
+import { boot, buildProject, load, mcpRequest, printRatios, ROOT } from './server/harness.mjs';
 
 const ROUNDS = 4;
 const SECONDS = 4;
 const CONNECTIONS = 50;
 const URI = 'catalogue://tools';
 
-/** One 2026-07-28 `resources/read`, as the SDK client sends it (headers included). */
-const request = {
-  method: 'POST',
-  headers: {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    'mcp-protocol-version': '2026-07-28',
-    'mcp-method': 'resources/read',
-    'mcp-name': URI,
-  },
-  body: JSON.stringify({
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'resources/read',
-    params: {
-      uri: URI,
-      _meta: {
-        'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-        'io.modelcontextprotocol/clientCapabilities': {},
-      },
-    },
-  }),
-};
+const request = mcpRequest('resources/read', URI, { uri: URI });
 const read = async ({ port }) => {
   const answer = await fetch(`http://127.0.0.1:${port}/mcp`, request).then((r) => r.json());
   const text = answer.result?.contents?.[0]?.text;
@@ -71,24 +49,8 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
-const stat = (name, key) => median(samples[name].map((s) => s[key]));
-const leastCpu = (name) => Math.min(...samples[name].map((s) => s.cpuUsPerCall));
 console.log(
   `resources/read ${URI} (2026-07-28), ${CONNECTIONS} connections, server pinned to one core, ${ROUNDS} x ${SECONDS} s`,
 );
-console.log('variant              req/s   ratio   p50 ms  p99 ms   CPU µs/read  CPU ratio');
-for (const name of Object.keys(samples)) {
-  const rps = stat(name, 'rps');
-  const cpu = leastCpu(name);
-  const cells = [
-    name.padEnd(18),
-    rps.toFixed(0).padStart(7),
-    `${(rps / stat('bare', 'rps')).toFixed(2)}x`.padStart(7),
-    String(stat(name, 'p50')).padStart(8),
-    String(stat(name, 'p99')).padStart(7),
-    cpu.toFixed(0).padStart(12),
-    `${(leastCpu('bare') / cpu).toFixed(2)}x`.padStart(10),
-  ];
-  console.log(cells.join(' '));
-}
+printRatios(samples, 'read');
 process.exit(0);

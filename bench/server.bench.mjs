@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { boot, buildProject, load, median, ROOT, SERVER_NODE, toolCall } from './server/harness.mjs';
+import { boot, buildProject, load, printRatios, ROOT, SERVER_NODE, toolCall } from './server/harness.mjs';
 
 const ROUNDS = 4;
 const SECONDS = 4;
@@ -70,28 +70,10 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
-const stat = (name, key) => median(samples[name].map((s) => s[key]));
-// Other load on the machine only ever adds CPU time: the least-disturbed round is the best estimate.
-const leastCpu = (name) => Math.min(...samples[name].map((s) => s.cpuUsPerCall));
 const nodeVersion = execFileSync(SERVER_NODE, ['--version'], { encoding: 'utf8' }).trim();
 console.log(`servers on Node ${nodeVersion} (BENCH_NODE=<path> for another)`);
 console.log(
   `tools/call (2026-07-28), ${CONNECTIONS} connections, server pinned to one core, ${ROUNDS} x ${SECONDS} s`,
 );
-console.log('variant              req/s   ratio   p50 ms  p99 ms   CPU µs/call  CPU ratio');
-for (const name of Object.keys(samples)) {
-  const rps = stat(name, 'rps');
-  const cpu = leastCpu(name);
-  // CPU ratio = bare CPU per call / this CPU per call: the throughput ratio a quiet machine would show.
-  const cells = [
-    name.padEnd(18),
-    rps.toFixed(0).padStart(7),
-    `${(rps / stat('bare', 'rps')).toFixed(2)}x`.padStart(7),
-    String(stat(name, 'p50')).padStart(8),
-    String(stat(name, 'p99')).padStart(7),
-    cpu.toFixed(0).padStart(12),
-    `${(leastCpu('bare') / cpu).toFixed(2)}x`.padStart(10),
-  ];
-  console.log(cells.join(' '));
-}
+printRatios(samples, 'call');
 process.exit(0);

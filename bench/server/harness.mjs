@@ -101,22 +101,29 @@ export async function boot(dir, entry, env) {
 
 /** One 2026-07-28 `tools/call`, exactly as the SDK client sends it (headers included). */
 export function toolCall(name, args) {
+  return mcpRequest('tools/call', name, { name, arguments: args });
+}
+
+/**
+ * One 2026-07-28 request, exactly as the SDK client sends it: the Mcp-Method and Mcp-Name headers (`name` is the
+ * tool or prompt name, or the resource URI) and the per-request `_meta` envelope.
+ */
+export function mcpRequest(method, name, params) {
   return {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
       'mcp-protocol-version': '2026-07-28',
-      'mcp-method': 'tools/call',
+      'mcp-method': method,
       'mcp-name': name,
     },
     body: JSON.stringify({
       jsonrpc: '2.0',
       id: 1,
-      method: 'tools/call',
+      method,
       params: {
-        name,
-        arguments: args,
+        ...params,
         _meta: {
           'io.modelcontextprotocol/protocolVersion': '2026-07-28',
           'io.modelcontextprotocol/clientCapabilities': {},
@@ -151,3 +158,29 @@ export async function load({ port, pid }, request, { connections, seconds }) {
 }
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * The report every server bench prints: per variant the median req/s, p50 and p99 over the rounds, and the
+ * server's CPU time per request (least of the rounds: other load on the machine only ever adds CPU time), each
+ * with its ratio to `bare`. CPU ratio = bare CPU per request / this CPU per request: the throughput ratio a
+ * quiet machine would show.
+ */
+export function printRatios(samples, unit) {
+  const stat = (name, key) => median(samples[name].map((s) => s[key]));
+  const leastCpu = (name) => Math.min(...samples[name].map((s) => s.cpuUsPerCall));
+  console.log(`variant              req/s   ratio   p50 ms  p99 ms   CPU µs/${unit}  CPU ratio`);
+  for (const name of Object.keys(samples)) {
+    const rps = stat(name, 'rps');
+    const cpu = leastCpu(name);
+    const cells = [
+      name.padEnd(18),
+      rps.toFixed(0).padStart(7),
+      `${(rps / stat('bare', 'rps')).toFixed(2)}x`.padStart(7),
+      String(stat(name, 'p50')).padStart(8),
+      String(stat(name, 'p99')).padStart(7),
+      cpu.toFixed(0).padStart(12),
+      `${(leastCpu('bare') / cpu).toFixed(2)}x`.padStart(10),
+    ];
+    console.log(cells.join(' '));
+  }
+}
