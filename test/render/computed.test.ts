@@ -200,7 +200,7 @@ describe('preloads', () => {
     );
     expect(pkg.scripts).toEqual({
       dev: 'tsx src/main.ts',
-      'prod-mcp': 'npx create-prod-mcp@0.1.0',
+      'prod-mcp': 'npx create-prod-mcp@0.2.0',
       start: 'node --import ./dist/features/otel/register.js --import ./dist/x.js dist/main.js',
     });
   });
