@@ -53,6 +53,17 @@ describe('tools.lock.json', () => {
     ]);
   });
 
+  it('locks a deprecated prompt with its sunset, and lets it go only once the sunset has passed', () => {
+    const fading = { ...askV1, deprecated: { replacedBy: 'ask_v2', sunset: '2030-01-01T00:00:00Z' } };
+    const locked = lockOf({ tools: [], prompts: [fading], resources: [] });
+    expect(locked.prompts.ask_v1?.sunset).toBe('2030-01-01T00:00:00Z');
+    const gone = lockOf({ tools: [], prompts: [], resources: [] });
+    expect(compareLock(locked, gone, Date.parse('2029-12-31T00:00:00Z')).breaking).toEqual([
+      'Prompt ask_v1 was removed, but it is published: mark it deprecated (replacedBy, sunset) and remove it after the sunset.',
+    ]);
+    expect(compareLock(locked, gone, Date.parse('2030-01-02T00:00:00Z')).breaking).toEqual([]);
+  });
+
   it('refuses a resource whose address changed or that vanished', () => {
     const locked = lockOf({ tools: [], prompts: [], resources: [report, day] });
     const moved = { ...day, uriTemplate: 'reports://day/{date}' };
