@@ -193,11 +193,14 @@ describe('observability of a generated server: both transports, --otel --metrics
     expect(sample(metricsText, 'mcp_auth_rejections_total', { status: '403' })).toBe(2);
     expect(
       sample(metricsText, 'mcp_rate_limit_rejections_total', {
-        scope: 'tool',
-        tool: 'convert_temperature_v1',
+        scope: 'item',
+        kind: 'tools/call',
+        item: 'convert_temperature_v1',
       }),
     ).toBe(1);
-    expect(sample(metricsText, 'mcp_budget_exhaustions_total', { tool: 'npm_package_v1' })).toBe(1);
+    expect(
+      sample(metricsText, 'mcp_budget_exhaustions_total', { kind: 'tools/call', item: 'npm_package_v1' }),
+    ).toBe(1);
     expect(sample(metricsText, 'mcp_dependency_up', { dependency: 'redis' })).toBe(1);
     expect(sample(metricsText, 'mcp_tool_calls_in_flight', { tool: 'npm_package_v1' })).toBe(0);
     // Cost is charged when a handler ran: 3 conversions; the lookup that found zod and the one that did not.

@@ -99,16 +99,18 @@ export function instrument(
     labelNames: ['status'],
     registers,
   });
+  // Refusals name the operation kind beside the item, as mcp_operations_total does: a refused resource read or
+  // prompt get is not a tool call, and a tool and a prompt may share a name.
   const rateLimited = new Counter({
     name: 'mcp_rate_limit_rejections_total',
-    help: 'Refused by a rate limit: scope "tool" (per caller and tool), "edge" (HTTP requests per caller) or "auth" (failed authentications per address, refused before auth).',
-    labelNames: ['scope', 'tool'],
+    help: 'Refused by a rate limit: scope "item" (per caller and tool, resource or prompt; with kind and item), "edge" (HTTP requests per caller) or "auth" (failed authentications per address, refused before auth).',
+    labelNames: ['scope', 'kind', 'item'],
     registers,
   });
   const budgetExhausted = new Counter({
     name: 'mcp_budget_exhaustions_total',
-    help: 'Calls refused because the agent run used up its call budget.',
-    labelNames: ['tool'],
+    help: 'Tool calls, resource reads and prompt gets refused because the agent run (or the caller) used up its budget, by kind and item.',
+    labelNames: ['kind', 'item'],
     registers,
   });
   const dependencyUp = new Gauge({
@@ -162,7 +164,8 @@ export function instrument(
   };
   const onAuthRejected = (e: Payload<'auth.rejected'>) => authRejections.inc({ status: e.status });
   const onLimitRejected = (e: Payload<'limit.rejected'>) => {
-    const labels = e.tool === undefined ? {} : { tool: tool.value(e.tool) };
+    const { operation, item: name } = e;
+    const labels = operation && name ? { kind: operation, item: item.value(name) } : {};
     if (e.kind === 'budget') budgetExhausted.inc(labels);
     else rateLimited.inc({ ...labels, scope: e.kind });
   };

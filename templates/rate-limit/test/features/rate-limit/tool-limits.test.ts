@@ -31,7 +31,7 @@ describe('toolLimits', () => {
   let now = 0;
   let store: MemoryRateLimitStore;
   let events: AppEventBus;
-  let rejected: { kind: string; tool?: string }[];
+  let rejected: { kind: string; operation?: string; item?: string }[];
   let handlerRuns: number;
 
   beforeEach(() => {
@@ -91,7 +91,7 @@ describe('toolLimits', () => {
     expect(error?.message).toContain('search_v1 allows 3 calls per minute');
     expect(error?.message).toContain('29.5 s');
     expect(handlerRuns).toBe(3);
-    expect(rejected).toEqual([{ kind: 'tool', tool: 'search_v1' }]);
+    expect(rejected).toEqual([{ kind: 'item', operation: 'tools/call', item: 'search_v1' }]);
 
     now = 60_000;
     expect((await call(search)).ok).toBe(true);
@@ -153,7 +153,7 @@ describe('toolLimits', () => {
       const error = errorOf(await call(tool('search', 1), run));
       expect(error).toMatchObject({ error: 'BUDGET_EXHAUSTED', retryable: true, retryAfter: 480 });
       expect(error?.message).toContain('Run run-1 has used its budget of 3 calls per 600 s');
-      expect(rejected).toEqual([{ kind: 'budget', tool: 'search_v1' }]);
+      expect(rejected).toEqual([{ kind: 'budget', operation: 'tools/call', item: 'search_v1' }]);
 
       // Another run of the same caller has its own budget, and so has the same run id of another caller.
       expect((await call(tool('search', 1), { runId: 'run-2' })).ok).toBe(true);

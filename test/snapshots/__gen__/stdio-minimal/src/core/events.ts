@@ -31,8 +31,12 @@ export interface AppEvents {
   'auth.rejected': [{ status: number; reason: string; stage: 'credentials' | 'scope' }];
   /** A client sent back a requestState that failed verification (forged, expired, another caller's). */
   'state.rejected': [{ reason: StateRefusal; operation: string }];
-  /** `auth`: a peer over its failed authentications, refused before authentication. */
-  'limit.rejected': [{ kind: 'tool' | 'budget' | 'edge' | 'auth'; tool?: string }];
+  /**
+   * `item`: a caller over one tool's, resource's or prompt's per-minute limit; `budget`: a run (or a caller's
+   * runs together) over its budget; both name the operation kind and the item, since a read is not a call.
+   * `edge`: HTTP requests per caller; `auth`: a peer over its failed authentications, refused before auth.
+   */
+  'limit.rejected': [{ kind: 'item' | 'budget' | 'edge' | 'auth'; operation?: OperationKind; item?: string }];
   /** A bounded in-memory map forgot its least recently used entry to stay under its size. */
   'store.evicted': [{ store: string }];
   'dependency.health': [{ name: string; ok: boolean }];

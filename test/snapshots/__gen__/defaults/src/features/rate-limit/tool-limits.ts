@@ -45,7 +45,7 @@ export function toolLimits(
     const key = `${call.kind}:${item.limitKey}:${subject}`;
     const decision = await store.hit(key, perMinute, MINUTE_MS, options);
     if (decision.allowed) return undefined;
-    events.emit('limit.rejected', { kind: 'tool', tool: call.name });
+    events.emit('limit.rejected', { kind: 'item', operation: call.kind, item: call.name });
     const wait = describeWait(decision.retryAfterMs);
     const message = `${call.name} allows ${perMinute} calls per minute per caller; the next slot frees in ${wait}.`;
     return refuse('RATE_LIMITED', message, decision.retryAfterMs);
@@ -67,7 +67,7 @@ export function toolLimits(
       options,
     );
     if (decision.allowed) return undefined;
-    events.emit('limit.rejected', { kind: 'budget', tool: call.name });
+    events.emit('limit.rejected', { kind: 'budget', operation: call.kind, item: call.name });
     const spent = `${config.budget} calls per ${config.budgetWindowMs / 1000} s`;
     const wait = `the next call is allowed in ${describeWait(decision.retryAfterMs)}`;
     const message =
@@ -87,7 +87,7 @@ export function toolLimits(
     const key = `budget:all-runs:${encodeURIComponent(subject)}`;
     const decision = await store.hit(key, ceiling, config.budgetWindowMs, options);
     if (decision.allowed) return undefined;
-    events.emit('limit.rejected', { kind: 'budget', tool: call.name });
+    events.emit('limit.rejected', { kind: 'budget', operation: call.kind, item: call.name });
     const wait = describeWait(decision.retryAfterMs);
     const message = `This caller has used its ceiling of ${ceiling} tool calls per ${config.budgetWindowMs / 1000} s across all its runs; the next call is allowed in ${wait}.`;
     return refuse('BUDGET_EXHAUSTED', message, decision.retryAfterMs);
