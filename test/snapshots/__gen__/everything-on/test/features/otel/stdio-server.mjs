@@ -3,13 +3,15 @@
 // files. Started with the preload: node --import ./dist/features/otel/register.js test/features/otel/stdio-server.mjs
 import { startApp } from '../../../dist/app.js';
 import { features } from '../../../dist/features.generated.js';
+import { prompts } from '../../../dist/prompts/index.js';
+import { resources } from '../../../dist/resources/index.js';
 import { tools } from '../../../dist/tools/index.js';
 
 const app = await startApp({
   env: process.env,
   argv: ['--stdio'],
   features: features.filter((feature) => feature.id === 'stdio' || feature.id === 'otel'),
-  catalog: { tools },
+  catalog: { tools, resources, prompts },
 });
 // The client closing stdin starts the shutdown; once the spans are flushed, the process is done.
 await app.stopped;

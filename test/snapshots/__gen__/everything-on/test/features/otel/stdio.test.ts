@@ -10,10 +10,18 @@ import { type ReceivedSpan, startOtlpReceiver } from './otlp-receiver.js';
 /**
  * The server as an MCP client launches it, over stdio, started with the OpenTelemetry preload `npm start` uses:
  * a tool call carrying trace context in `params._meta` becomes a span of the caller's trace, with the tool's
- * outbound HTTP call as its child, exported when the client closes the pipe and the server shuts down.
+ * outbound HTTP call as its child, exported when the client closes the pipe and the server shuts down. A
+ * resource read, a prompt get and a completion get one span each the same way, tied to their log line.
  */
 const AGENT_TRACE = '5bf92f3577b34da6a3ce929d0e0e4737';
 const AGENT_SPAN = '10f067aa0ba902b8';
+const AGENT_SPAN_READ = '20f067aa0ba902b8';
+const AGENT_SPAN_GET = '30f067aa0ba902b8';
+const AGENT_SPAN_COMPLETE = '40f067aa0ba902b8';
+const meta = (spanId: string, correlationId: string) => ({
+  traceparent: `00-${AGENT_TRACE}-${spanId}-01`,
+  correlationId,
+});
 const ENTRY = ['--import', './dist/features/otel/register.js', 'test/features/otel/stdio-server.mjs'];
 
 let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
@@ -36,6 +44,17 @@ beforeAll(async () => {
     _meta: { traceparent: `00-${AGENT_TRACE}-${AGENT_SPAN}-01`, correlationId: 'turn-9' },
   });
   envelope = envelopeOf(result);
+  await server.client.readResource({ uri: 'catalogue://tools', _meta: meta(AGENT_SPAN_READ, 'turn-9-read') });
+  await server.client.getPrompt({
+    name: 'use_tool_v1',
+    arguments: { tool: 'npm_package_v1', task: 'look up zod' },
+    _meta: meta(AGENT_SPAN_GET, 'turn-9-get'),
+  });
+  await server.client.complete({
+    ref: { type: 'ref/prompt', name: 'use_tool_v1' },
+    argument: { name: 'tool', value: 'npm' },
+    _meta: meta(AGENT_SPAN_COMPLETE, 'turn-9-complete'),
+  });
   // Closing stdin is how a client ends a stdio server: it drains, and the otel feature flushes its spans.
   await server.client.close();
   expect(await server.exited).toBe(0);
@@ -66,6 +85,39 @@ describe('over stdio, with the preload', () => {
       spanId: span.spanId,
     });
   });
+
+  it.each([
+    ['resources/read tool-index', AGENT_SPAN_READ, 'resource read', 'turn-9-read'],
+    ['prompts/get use_tool_v1', AGENT_SPAN_GET, 'prompt get', 'turn-9-get'],
+    ['completion/complete use_tool_v1', AGENT_SPAN_COMPLETE, 'completion', 'turn-9-complete'],
+  ])(
+    '%s: one span under its _meta trace context, one log line with the same IDs',
+    (name, parent, msg, id) => {
+      const spans = receiver.spans.filter((s) => s.name === name);
+      expect(spans, receiver.spans.map((s) => s.name).join(', ')).toHaveLength(1);
+      const span = spans[0] as ReceivedSpan;
+      expect(span).toMatchObject({ traceId: AGENT_TRACE, parentSpanId: parent, kind: 2 });
+      expect(span.attributes).toMatchObject({
+        'mcp.method.name': name.split(' ')[0],
+        'network.transport': 'pipe',
+        'app.correlation_id': id,
+      });
+      expect(span.attributes['error.type']).toBeUndefined();
+      // Every operation over stdio is a request of its own: its ID is not the tool call's.
+      const requestId = span.attributes['app.request_id'];
+      expect(requestId).toMatch(/.+/);
+      expect(requestId).not.toBe(envelope.requestId);
+      const lines = server.logs.filter((l) => l.msg === msg);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({
+        requestId,
+        correlationId: id,
+        outcome: 'ok',
+        traceId: AGENT_TRACE,
+        spanId: span.spanId,
+      });
+    },
+  );
 
   it('logs no warning about a missing preload', () => {
     expect(server.logs.some((l) => String(l.msg).includes('without its preload'))).toBe(false);
