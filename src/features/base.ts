@@ -68,6 +68,19 @@ export const base: FeatureManifest = {
       example: 'npm_package_v1=20000',
     },
     {
+      name: 'TASK_TIMEOUT_MS',
+      description:
+        'Deadline of a tool running as a task (tasks extension), instead of the tool deadline, in milliseconds.',
+      example: '900000',
+      default: '900000',
+    },
+    {
+      name: 'TASK_TTL_MS',
+      description: 'How long a task and its result stay readable after its last change, in milliseconds.',
+      example: '3600000',
+      default: '3600000',
+    },
+    {
       name: 'DRAIN_TIMEOUT_MS',
       description: 'On shutdown, how long in-flight calls may still run before they are aborted.',
       example: '10000',

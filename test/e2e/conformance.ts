@@ -63,6 +63,18 @@ export function parseProjectRun(output: string): Score[] {
   });
 }
 
+/** The tasks extension's scenarios in the suite: it runs them unscored ("Not scored … (extension)"); we score them. */
+export const TASK_SCENARIOS = 10;
+
+/** The `tasks-*` lines of one report: which passed, which failed. */
+export function parseTasks(report: string): { passed: string[]; failing: string[] } {
+  const lines = [...report.matchAll(/^\s+([✓✗]) (tasks-[\w-]+) \(extension\)/gm)];
+  return {
+    passed: lines.filter((m) => m[1] === '✓').map((m) => m[2] ?? ''),
+    failing: lines.filter((m) => m[1] === '✗').map((m) => m[2] ?? ''),
+  };
+}
+
 /** Runs the suite's requirement set for `revision` against `url`; the suite exits 0 only when every scored scenario passes. */
 export async function runSuite(
   url: URL,

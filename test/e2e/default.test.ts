@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CLI, ensureBuilt } from '../cli/run-cli.js';
-import { describeScore, parseProjectRun } from './conformance.js';
+import { describeScore, parseProjectRun, parseTasks, TASK_SCENARIOS } from './conformance.js';
 import { bootServer, type PreparedProject, prepareProject } from './harness.js';
 
 /**
@@ -55,6 +55,11 @@ describe('default project', () => {
       expect(score.total, output).toBeGreaterThanOrEqual(30);
       expect(score.failing, output).toEqual([]);
     }
+    // The tasks extension (SEP-2663): every tasks-* scenario the suite runs passes (it leaves them unscored).
+    const tasks = parseTasks(output);
+    console.log(`tasks extension: ${tasks.passed.length}/${tasks.passed.length + tasks.failing.length}`);
+    expect(tasks.failing, output).toEqual([]);
+    expect(tasks.passed).toHaveLength(TASK_SCENARIOS);
   });
 });
 

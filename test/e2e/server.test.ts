@@ -5,7 +5,13 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bareServerScores } from './bare-server.js';
-import { CONFORMANCE_VERSION, describeScore, parseProjectRun } from './conformance.js';
+import {
+  CONFORMANCE_VERSION,
+  describeScore,
+  parseProjectRun,
+  parseTasks,
+  TASK_SCENARIOS,
+} from './conformance.js';
 import { bootServer, type PreparedProject, prepareProject, type RunningServer } from './harness.js';
 import { type FakeRegistry, fakeRegistry } from './registry.js';
 import { envelopeOf } from './results.js';
@@ -167,7 +173,14 @@ describe('the generated server, --transport both --auth none --rate-limit none',
       expect(score.failing, output).toEqual([]);
       expect(score.passed).toBe(score.total);
     }
-    expect(output).toContain('every scored scenario passes for 2026-07-28 and 2025-11-25');
+    expect(output).toContain(
+      'every scored scenario passes for 2026-07-28 and 2025-11-25, and every tasks-* scenario',
+    );
+    // The tasks extension (SEP-2663): every tasks-* scenario the suite runs passes (it leaves them unscored).
+    const tasks = parseTasks(output);
+    console.log(`tasks extension: ${tasks.passed.length}/${tasks.passed.length + tasks.failing.length}`);
+    expect(tasks.failing, output).toEqual([]);
+    expect(tasks.passed).toHaveLength(TASK_SCENARIOS);
     expect(bare.map((b) => b.total)).toEqual(scores.map((s) => s.total));
   });
 

@@ -1,12 +1,14 @@
 import {
   type CallToolResult,
   type Icon,
+  type InputResponses,
   type McpRequestContext,
   McpServer,
   type McpServerOptions,
   ProtocolError,
   ProtocolErrorCode,
 } from '@modelcontextprotocol/server';
+import { z } from 'zod';
 import { completionSpec } from './core/completion.js';
 import { type Listing, listSpec } from './core/listing.js';
 import type { Outcome } from './core/operation.js';
@@ -17,6 +19,8 @@ import { toProtocolError } from './core/protocol-error.js';
 import { requestInfo } from './core/request-info.js';
 import type { AnyResource } from './core/resource.js';
 import { ResourceCatalog } from './core/resource-operations.js';
+import { MemoryTaskStore, type TaskStore } from './core/task-store.js';
+import { TASKS_EXTENSION, Tasks } from './core/tasks.js';
 import type { ToolDefinition } from './core/tool.js';
 import { ToolCatalog } from './core/tool-catalog.js';
 import { toCallToolResult } from './core/tool-result.js';
@@ -76,6 +80,7 @@ export function createServerFactory(
   pipeline: Pipeline,
   identity: ServerIdentity,
   extra: ExtraServerOptions = {},
+  taskStore: TaskStore = new MemoryTaskStore(),
 ): (context?: McpRequestContext) => McpServer {
   const { config, logger } = pipeline;
   const tools = new ToolCatalog(catalog.tools, config, logger);
@@ -95,6 +100,17 @@ export function createServerFactory(
     cacheScope: 'private' as const,
   });
 
+  // The tasks extension is served when a tool can run as a task (SEP-2663).
+  const tasks = catalog.tools.some((tool) => tool.task)
+    ? new Tasks(taskStore, pipeline, (name) => {
+        try {
+          return tools.get(name).spec;
+        } catch {
+          return undefined;
+        }
+      })
+    : undefined;
+
   const hasResources = resources.size > 0;
   const hasPrompts = prompts.size > 0;
   const { instructions, ...implementation } = identity;
@@ -113,6 +129,7 @@ export function createServerFactory(
         logging: {},
         ...(hasPrompts && { prompts: { listChanged: promptsChange !== undefined } }),
         ...((hasResources || hasPrompts) && { completions: {} }),
+        ...(tasks && { extensions: { [TASKS_EXTENSION]: {} } }),
       },
       ...extra,
       ...(instructions && { instructions }),
@@ -129,10 +146,32 @@ export function createServerFactory(
     }));
     raw.setRequestHandler('tools/call', async (request, ctx): Promise<CallToolResult> => {
       const { spec, listing } = tools.get(request.params.name);
-      const outcome = await pipeline.run(spec, request.params.arguments ?? {}, requestInfo(ctx));
+      const args = request.params.arguments ?? {};
+      let outcome: Outcome<CallToolResult>;
+      if (tasks && spec.tool.task) {
+        const call = await tasks.call(spec, args, requestInfo(ctx));
+        // A CreateTaskResult (SEP-2663): the SDK's CallToolResult type does not know the extension's shape.
+        if ('task' in call) return call.task as unknown as CallToolResult;
+        outcome = call.outcome;
+      } else {
+        outcome = await pipeline.run(spec, args, requestInfo(ctx));
+      }
       protocolRefusal(outcome);
       return raw.projectCallToolResult(toCallToolResult(outcome), listing.outputSchema);
     });
+    if (tasks) {
+      const taskId = z.string().min(1);
+      raw.setRequestHandler('tasks/get', { params: z.object({ taskId }).loose() }, (params, ctx) =>
+        tasks.get(params.taskId, requestInfo(ctx)),
+      );
+      // The SDK lifts `inputResponses` out of the params (SEP-2322), as for any request that answers questions.
+      raw.setRequestHandler('tasks/update', { params: z.object({ taskId }).loose() }, (params, ctx) =>
+        tasks.update(params.taskId, (ctx.mcpReq.inputResponses ?? {}) as InputResponses, requestInfo(ctx)),
+      );
+      raw.setRequestHandler('tasks/cancel', { params: z.object({ taskId }).loose() }, (params, ctx) =>
+        tasks.cancel(params.taskId, requestInfo(ctx)),
+      );
+    }
     if (hasResources) {
       raw.setRequestHandler('resources/list', async (_request, ctx) => ({
         resources: listed(resultOf(await pipeline.run(resourcesList, undefined, requestInfo(ctx)))),

@@ -215,7 +215,7 @@ export class Pipeline {
     binding: StateBinding,
     operation: Operation,
   ): { state?: unknown; refused?: Outcome } {
-    const raw = info.sdk?.mcpReq.requestState();
+    const raw = info.requestState ?? info.sdk?.mcpReq.requestState();
     if (raw === undefined) return {};
     const opened = typeof raw === 'string' ? this.#states.open(raw, binding) : undefined;
     if (opened?.ok) return { state: opened.data };
@@ -251,7 +251,7 @@ export class Pipeline {
       config: this.#options.config,
       progress: throttledProgress(info.progress),
       clientLog: (level, message) => info.clientLog?.(level, message) ?? Promise.resolve(),
-      ...inputRound(this.#states, binding, state, info.sdk),
+      ...inputRound(this.#states, binding, state, info.sdk, info.inputResponses),
     };
     if (operation.runId !== undefined) ctx.runId = operation.runId;
     if (info.sdk !== undefined) ctx.sdk = info.sdk;

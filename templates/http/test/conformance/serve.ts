@@ -10,6 +10,7 @@ import {
   serverRequestTools,
 } from './fixtures.js';
 import { inputRequiredPrompts, inputRequiredTools } from './input-required.js';
+import { taskTools } from './tasks.js';
 
 /**
  * `npm run conformance:serve`: the real server (same lifecycle, composition and pipeline as production, every
@@ -22,7 +23,7 @@ process.env.EDGE_RATE_LIMIT_PER_MINUTE ??= '100000';
 
 await serve(
   {
-    tools: [...tools, ...conformanceTools, ...inputRequiredTools, ...serverRequestTools],
+    tools: [...tools, ...conformanceTools, ...inputRequiredTools, ...serverRequestTools, ...taskTools],
     resources: [...resources, ...conformanceResources],
     prompts: [...prompts, ...conformancePrompts, ...inputRequiredPrompts],
   },

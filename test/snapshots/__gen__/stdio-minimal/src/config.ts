@@ -43,6 +43,10 @@ export const baseEnv = z.object({
   EXTERNAL_TOOL_TIMEOUT_MS: milliseconds(30_000),
   TOOL_TIMEOUTS: toolTimeouts,
   DRAIN_TIMEOUT_MS: milliseconds(10_000),
+  /** A task's own deadline (tools that run as tasks are not held to TOOL_TIMEOUT_MS). */
+  TASK_TIMEOUT_MS: milliseconds(900_000),
+  /** How long a task and its result stay readable after its last change. */
+  TASK_TTL_MS: milliseconds(3_600_000),
   SHUTDOWN_DELAY_MS: milliseconds(0),
   NPM_REGISTRY_URL: url().default('https://registry.npmjs.org'),
   MCP_STATE_SECRET: stateSecret,

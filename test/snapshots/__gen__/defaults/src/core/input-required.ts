@@ -4,6 +4,7 @@ import {
   type ClientCapabilities,
   type InputRequest,
   type InputRequests,
+  type InputResponses,
   type InputResponseView,
   inputRequired,
   inputResponse,
@@ -83,12 +84,13 @@ export function inputRound(
   binding: StateBinding,
   opened: unknown,
   sdk: ServerContext | undefined,
+  kept?: InputResponses,
 ): InputRound {
   const round = opened as SealedRound | undefined;
   const asked = new Set(round?.asked ?? []);
   // Answers to questions this call did not ask are ignored: they came from the client alone.
   const responses = Object.fromEntries(
-    Object.entries(sdk?.mcpReq.inputResponses ?? {}).filter(([key]) => asked.has(key)),
+    Object.entries(kept ?? sdk?.mcpReq.inputResponses ?? {}).filter(([key]) => asked.has(key)),
   );
   const declared = (sdk?.mcpReq.envelope as Record<string, ClientCapabilities | undefined> | undefined)?.[
     CLIENT_CAPABILITIES_META_KEY

@@ -73,6 +73,9 @@ export interface McpRequestInfo {
   clientLog?: (level: 'debug' | 'info' | 'warning' | 'error', message: string) => Promise<void>;
   /** The SDK's own request context, for protocol features this project does not wrap (yet). */
   sdk?: import('@modelcontextprotocol/server').ServerContext;
+  /** A task's later round (tasks.ts): the state and answers it kept, instead of the request's. */
+  requestState?: string;
+  inputResponses?: import('@modelcontextprotocol/server').InputResponses;
 }
 
 /** What every handler (tool, resource, prompt) gets besides its arguments; `ask`/`input` are input-required.ts. */

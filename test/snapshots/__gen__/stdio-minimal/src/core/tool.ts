@@ -45,6 +45,13 @@ export interface ToolDefinition<
   rateLimitPerMinute?: number;
   /** Cost units accounted per call (for usage and cost reports). Default 1. */
   cost?: number;
+  /**
+   * Runs as a task (SEP-2663) for clients that speak the tasks extension: a call still running after
+   * `immediateMs` (default 250; 0: always a task) becomes a task the client polls, answers and cancels, held to
+   * `timeoutMs` (default TASK_TIMEOUT_MS, 15 min) instead of the tool deadline. `required`: clients without
+   * the extension are refused (-32021); otherwise they get a plain call under the tool deadline.
+   */
+  task?: { required?: boolean; timeoutMs?: number; immediateMs?: number };
   /** Set when a newer version replaces this one. After `sunset` the tool is unlisted and calls fail. */
   deprecated?: { replacedBy: string; sunset: string };
   handler(args: z.output<Input>, ctx: ToolContext): Promise<ToolReturn<Output>>;
