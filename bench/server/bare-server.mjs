@@ -1,7 +1,7 @@
 // The baseline: a bare SDK v2 server on node:http, nothing but `createMcpHandler` + `toNodeHandler` and the
 // same tool the generated server is measured with (convert_temperature_v2: same schemas, same logic), zod
 // schemas built once at module scope. Copied into the generated project at bench time so it resolves the
-// very same SDK packages. PORT from the environment.
+// very same SDK packages. PORT (and TOOLS) from the environment.
 import { createServer } from 'node:http';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
@@ -21,16 +21,24 @@ const fromKelvin = {
   kelvin: (k) => k,
 };
 
+// TOOLS=<n> serves n tools (the measured one and n - 1 copies): what a bare server with a real catalogue pays
+// per request, since the stateless protocol builds the server, and registers every tool, for each request.
+const names = Array.from({ length: Number(process.env.TOOLS ?? 1) }, (_, i) =>
+  i === 0 ? 'convert_temperature_v2' : `convert_temperature_copy${i}_v1`,
+);
+
 function factory() {
   const server = new McpServer({ name: 'bare', version: '1.0.0' });
-  server.registerTool(
-    'convert_temperature_v2',
-    { title: 'Convert a temperature', inputSchema: input, outputSchema: output },
-    async ({ value, from, to }) => {
-      const result = { value: Math.round(fromKelvin[to](toKelvin[from](value)) * 1e6) / 1e6, unit: to };
-      return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
-    },
-  );
+  for (const name of names) {
+    server.registerTool(
+      name,
+      { title: 'Convert a temperature', inputSchema: input, outputSchema: output },
+      async ({ value, from, to }) => {
+        const result = { value: Math.round(fromKelvin[to](toKelvin[from](value)) * 1e6) / 1e6, unit: to };
+        return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
+      },
+    );
+  }
   return server;
 }
 
