@@ -81,6 +81,14 @@ export const base: FeatureManifest = {
       default: '3600000',
     },
     {
+      name: 'TASK_LEASE_MS',
+      description:
+        'Lease of a running task, renewed every third of it: once it lapses (the process running the task died),\n' +
+        'the task reads failed with a retryable error on every replica instead of working forever.',
+      example: '15000',
+      default: '15000',
+    },
+    {
       name: 'DRAIN_TIMEOUT_MS',
       description: 'On shutdown, how long in-flight calls may still run before they are aborted.',
       example: '10000',

@@ -12,7 +12,8 @@ export const rateLimitRedis: FeatureManifest = {
   env: [
     {
       name: 'REDIS_URL',
-      description: 'The Redis every replica shares for limits and budgets (redis:// or rediss:// for TLS).',
+      description:
+        'The Redis every replica shares for limits, budgets and tasks (redis:// or rediss:// for TLS).',
       example: 'redis://localhost:6379',
       required: true,
     },

@@ -9,6 +9,7 @@ import { ListChanges } from './core/list-changes.js';
 import { createLogger } from './core/logger.js';
 import { Pipeline } from './core/pipeline.js';
 import { RequestStateSealer } from './core/request-state.js';
+import { MemoryTaskStore } from './core/task-store.js';
 import { checkToolTimeouts } from './core/tool-operation.js';
 import { type Catalog, createServerFactory, type ExtraServerOptions, type ServerIdentity } from './server.js';
 
@@ -174,8 +175,11 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     return stopping;
   };
 
+  // Tasks live where every replica sees them when a feature offers that (Redis); else in this process.
+  const taskStore = runtimes.find((r) => r.taskStore)?.taskStore ?? new MemoryTaskStore();
+  const createMcpServer = createServerFactory(catalog, pipeline, identity, options.serverOptions, taskStore);
   const parts: ServerParts = {
-    createMcpServer: createServerFactory(catalog, pipeline, identity, options.serverOptions),
+    createMcpServer,
     authenticator: authenticators[0],
     beforeAuth: runtimes.flatMap((r) => r.beforeAuth ?? []),
     afterAuth: runtimes.flatMap((r) => r.afterAuth ?? []),
@@ -187,6 +191,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       const aborted = await pipeline.drain(config.DRAIN_TIMEOUT_MS);
       if (aborted > 0)
         logger.warn({ aborted }, `aborted ${aborted} call(s) still running after DRAIN_TIMEOUT_MS`);
+      // A task cut short is stored failed, retryable, before the features (its store) close.
+      await createMcpServer.settleTasks();
     },
     requestShutdown: (reason) => void shutdown(reason),
     listChanges,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { milliseconds, oneOf, url } from './core/env.js';
+import { milliseconds, oneOf, positiveInt, url } from './core/env.js';
 import type { FeatureModule } from './core/feature.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -47,6 +47,8 @@ export const baseEnv = z.object({
   TASK_TIMEOUT_MS: milliseconds(900_000),
   /** How long a task and its result stay readable after its last change. */
   TASK_TTL_MS: milliseconds(3_600_000),
+  /** A running task's lease: a task whose process stopped renewing it for this long is reported failed. */
+  TASK_LEASE_MS: positiveInt(15_000, 'a duration in milliseconds (at least 1)'),
   SHUTDOWN_DELAY_MS: milliseconds(0),
   NPM_REGISTRY_URL: url().default('https://registry.npmjs.org'),
   MCP_STATE_SECRET: stateSecret,

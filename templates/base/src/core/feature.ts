@@ -10,6 +10,7 @@ import type { OperationMiddleware } from './operation.js';
 import type { Principal } from './principal.js';
 import type { PromptDefinition } from './prompt.js';
 import type { AnyResource } from './resource.js';
+import type { TaskStore } from './task-store.js';
 import type { ToolDefinition } from './tool.js';
 
 export type { Operation, OperationMiddleware, Outcome } from './operation.js';
@@ -67,6 +68,8 @@ export interface FeatureRuntime {
   middleware?: OperationMiddleware[];
   /** Dependencies /readyz checks (e.g. Redis). */
   readiness?: ReadinessCheck[];
+  /** Where tasks live when every replica must see them (Redis); without one, in this process's memory. */
+  taskStore?: TaskStore;
   /** Release resources on shutdown, after in-flight calls drained. */
   close?(): Promise<void>;
 }

@@ -35,13 +35,31 @@ return {0, 0, tonumber(oldest[2]) + window - now}
   },
 });
 
+/**
+ * Compare-and-set of one task record (tasks/*): writes the new JSON only if the key still holds exactly what
+ * the writer read, with the task's remaining TTL. Replies 1 when written, 0 when someone wrote first.
+ */
+const TASK_SWAP = defineScript({
+  NUMBER_OF_KEYS: 1,
+  SCRIPT: `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+`,
+  parseCommand(parser, key: string, expected: string, next: string, ttlMs: number) {
+    parser.pushKey(key);
+    parser.push(expected, next, String(ttlMs));
+  },
+  transformReply: (reply) => (reply as unknown as number) === 1,
+});
+
 /** Connect attempts give up after this long; calls never wait for them (the offline queue is off). */
 export const CONNECT_TIMEOUT_MS = 2000;
 
 export function createRedisClient(url: string) {
   return createClient({
     url,
-    scripts: { slidingWindowHit: SLIDING_WINDOW_HIT },
+    scripts: { slidingWindowHit: SLIDING_WINDOW_HIT, swapTask: TASK_SWAP },
     // While disconnected, fail each call at once (and apply the failure policy) instead of queueing it.
     disableOfflineQueue: true,
     // If Redis hangs with the socket open, waiting commands pile up: bound them (each call is also timed out).

@@ -48,6 +48,11 @@ export interface Catalog {
 /** SDK server options a project may add. Not `requestState`: the pipeline seals and verifies it (core/request-state.ts). */
 export type ExtraServerOptions = Pick<McpServerOptions, 'requestState'>;
 
+/** Builds the server for one request; `settleTasks`, on shutdown after the drain, waits for task outcomes to be written. */
+export type ServerFactory = ((context?: McpRequestContext) => McpServer) & {
+  settleTasks(): Promise<void>;
+};
+
 /** Lists vary per caller (filtered by scopes), so shared caches must not keep them. */
 const LIST_TTL_MS = 60_000;
 
@@ -81,7 +86,7 @@ export function createServerFactory(
   identity: ServerIdentity,
   extra: ExtraServerOptions = {},
   taskStore: TaskStore = new MemoryTaskStore(),
-): (context?: McpRequestContext) => McpServer {
+): ServerFactory {
   const { config, logger } = pipeline;
   const tools = new ToolCatalog(catalog.tools, config, logger);
   const resources = new ResourceCatalog(catalog.resources ?? [], config, logger);
@@ -114,7 +119,7 @@ export function createServerFactory(
   const hasResources = resources.size > 0;
   const hasPrompts = prompts.size > 0;
   const { instructions, ...implementation } = identity;
-  return () => {
+  const factory = () => {
     // The next sunsets, once per request: they decide both the caching hint and the declared listChanged.
     const now = Date.now();
     const toolsChange = tools.nextChange(now);
@@ -218,4 +223,5 @@ export function createServerFactory(
     }
     return server;
   };
+  return Object.assign(factory, { settleTasks: async () => tasks?.settle() });
 }

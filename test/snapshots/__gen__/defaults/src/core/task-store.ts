@@ -53,6 +53,12 @@ export interface TaskStore {
     taskId: string,
     change: (task: TaskRecord) => TaskRecord | undefined,
   ): Promise<TaskRecord | undefined>;
+  /**
+   * Tells every replica that a task was cancelled, so the one running it aborts it at once. A backend whose
+   * tasks live in one process leaves both out: that process aborts its own run.
+   */
+  publishCancel?(taskId: string): Promise<void>;
+  onCancel?(listener: (taskId: string) => void): void;
   close?(): Promise<void>;
 }
 

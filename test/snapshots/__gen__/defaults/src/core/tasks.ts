@@ -3,20 +3,19 @@ import {
   type CallToolResult,
   CLIENT_CAPABILITIES_META_KEY,
   type ClientCapabilities,
-  type InputRequests,
   type InputResponses,
   MissingRequiredClientCapabilityError,
   ProtocolError,
   ProtocolErrorCode,
 } from '@modelcontextprotocol/server';
 import { currentRequest } from './context.js';
-import { ToolError } from './errors.js';
 import type { McpRequestInfo, Outcome } from './operation.js';
 import type { Pipeline } from './pipeline.js';
 import { STDIO_CLIENT } from './principal.js';
-import { isTerminal, type TaskError, type TaskRecord, type TaskStore } from './task-store.js';
+import { lapsed, lapsedFailure, wire } from './task-outcome.js';
+import { TaskRuns } from './task-runs.js';
+import { isTerminal, type TaskRecord, type TaskStore } from './task-store.js';
 import type { ToolSpec } from './tool-operation.js';
-import { errorResult } from './tool-result.js';
 
 /** The extension's identifier (SEP-2663), declared under `capabilities.extensions`. */
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
@@ -28,51 +27,6 @@ const IMMEDIATE_MS = 250;
 
 /** What `tools/call` answers for a tool that may run as a task: its outcome, or the task it became. */
 export type TaskCall = { outcome: Outcome<CallToolResult> } | { task: Record<string, unknown> };
-
-const iso = (ms: number) => new Date(ms).toISOString();
-
-/** What a client sees of a task: SEP-2663's Task, with result, error or questions by status. */
-function wire(task: TaskRecord, detailed: boolean): Record<string, unknown> {
-  return {
-    taskId: task.taskId,
-    status: task.status,
-    createdAt: iso(task.createdAt),
-    lastUpdatedAt: iso(task.lastUpdatedAt),
-    ttlMs: task.ttlMs,
-    pollIntervalMs: task.pollIntervalMs,
-    ...(task.statusMessage !== undefined && { statusMessage: task.statusMessage }),
-    ...(detailed && task.status === 'completed' && { result: task.result }),
-    ...(detailed && task.status === 'failed' && { error: task.error }),
-    ...(detailed && task.status === 'input_required' && { inputRequests: task.inputRequests }),
-  };
-}
-
-/** Failures of the run itself (not the tool's answer) end a task `failed`; the spec reserves it for them. */
-const RUN_FAILURES = new Set(['INTERNAL', 'TIMEOUT', 'UNAVAILABLE']);
-
-/** How a finished run changes its task: completed (a tool error too: `isError`), failed, or waiting for input. */
-function settled(outcome: Outcome<CallToolResult>): Partial<TaskRecord> {
-  if (outcome.ok) {
-    const result = outcome.result as CallToolResult & { resultType?: string; inputRequests?: InputRequests };
-    if (result.resultType === 'input_required') {
-      const { inputRequests, requestState } = result as {
-        inputRequests?: InputRequests;
-        requestState?: string;
-      };
-      return { status: 'input_required', inputRequests: inputRequests ?? {}, requestState, answers: {} };
-    }
-    return { status: 'completed', result };
-  }
-  const { error, cause } = outcome;
-  if (cause instanceof ProtocolError) {
-    return { status: 'failed', error: { code: cause.code, message: cause.message, data: cause.data } };
-  }
-  if (cause instanceof ToolError || !RUN_FAILURES.has(error.error)) {
-    return { status: 'completed', result: errorResult(error) };
-  }
-  const failure: TaskError = { code: ProtocolErrorCode.InternalError, message: error.message, data: error };
-  return { status: 'failed', error: failure };
-}
 
 /** What one round runs with besides the tool and its arguments. */
 interface Round {
@@ -89,18 +43,25 @@ const unknownTask = () => new ProtocolError(ProtocolErrorCode.InvalidParams, 'Un
  * caller gets a task to poll (`tasks/get`), answer (`tasks/update`) or cancel (`tasks/cancel`), and the run
  * carries on detached from the request. Every tasks/* method is the owner's alone. The store decides who
  * else sees the task: this process (memory) or every replica (Redis).
+ * Runs of this process hold a lease on their task (TaskRuns); a `working` task whose lease lapsed was left
+ * by a process that died, and whoever reads it next records it `failed`, retryable.
  */
 export class Tasks {
   readonly #store: TaskStore;
   readonly #pipeline: Pipeline;
   readonly #tool: (name: string) => ToolSpec | undefined;
-  /** Runs of this process, by task: what `tasks/cancel` aborts. */
-  readonly #running = new Map<string, AbortController>();
+  readonly #runs: TaskRuns;
 
   constructor(store: TaskStore, pipeline: Pipeline, tool: (name: string) => ToolSpec | undefined) {
     this.#store = store;
     this.#pipeline = pipeline;
     this.#tool = tool;
+    this.#runs = new TaskRuns(store, pipeline.config.TASK_LEASE_MS, pipeline.logger);
+  }
+
+  /** On shutdown, after the drain: every task's outcome written (see TaskRuns.settle). */
+  settle(): Promise<void> {
+    return this.#runs.settle();
   }
 
   /** Whether this request's client speaks the extension (2026-07-28 clients say so on every request). */
@@ -132,12 +93,20 @@ export class Tasks {
     const cancel = () => controller.abort(info.signal.reason);
     info.signal.addEventListener('abort', cancel, { once: true });
     let taskId: string | undefined;
-    // Progress before the task exists is kept for its first status message.
+    let created: Promise<void> | undefined;
+    // Progress before the task exists is kept for its first status message; after, it waits until the task
+    // is stored, or a store shared by replicas would have nothing to note it on yet.
     let lastMessage: string | undefined;
     const running = this.#start(spec, args, controller, info, {
       progress: async (message) => {
-        if (taskId) await this.#note(taskId, message);
-        else lastMessage = message;
+        if (taskId === undefined || created === undefined) lastMessage = message;
+        else if (
+          await created.then(
+            () => true,
+            () => false,
+          )
+        )
+          await this.#note(taskId, message);
       },
     });
     const immediateMs = options.immediateMs ?? IMMEDIATE_MS;
@@ -162,17 +131,24 @@ export class Tasks {
       lastUpdatedAt: now,
       ttlMs: this.#pipeline.config.TASK_TTL_MS,
       pollIntervalMs: POLL_INTERVAL_MS,
+      leaseUntil: this.#runs.lease(),
     };
     if (lastMessage !== undefined) task.statusMessage = lastMessage;
     taskId = task.taskId;
     // Durable before the client hears of it: a tasks/get right after this answer finds the task.
-    const created = this.#store.create(task);
-    this.#follow(
+    created = this.#store.create(task);
+    this.#runs.follow(
       task.taskId,
       controller,
       created.then(() => running),
     );
-    await created;
+    try {
+      await created;
+    } catch (error) {
+      // Not durable, so not a task: the caller gets the error and the run stops.
+      controller.abort(error);
+      throw error;
+    }
     return { task: { resultType: 'task', ...wire(task, false) } };
   }
 
@@ -207,6 +183,8 @@ export class Tasks {
       const next: TaskRecord = { ...task, inputRequests: open, answers, lastUpdatedAt: Date.now() };
       if (Object.keys(open).length === 0) {
         next.status = 'working';
+        // This process runs the next round: the lease is its own from now.
+        next.leaseUntil = this.#runs.lease();
         delete next.inputRequests;
         resume = next;
       }
@@ -225,7 +203,14 @@ export class Tasks {
       const { inputRequests: _, requestState: __, answers: ___, ...rest } = task;
       return { ...rest, status: 'cancelled', lastUpdatedAt: Date.now() };
     });
-    this.#running.get(taskId)?.abort(new Error('task cancelled'));
+    // Running on another replica (or nowhere): tell them all; the one running it aborts it.
+    if (!this.#runs.abort(taskId))
+      await this.#store.publishCancel?.(taskId).catch((err: unknown) => {
+        this.#pipeline.logger.warn(
+          { err, taskId },
+          'task cancel not announced; the lease renewal will see it',
+        );
+      });
     return {};
   }
 
@@ -234,7 +219,24 @@ export class Tasks {
     const caller = (currentRequest()?.principal ?? STDIO_CLIENT).id;
     // Another principal's task is reported exactly like a missing one: its existence is not theirs to know.
     if (!task || task.owner !== caller) throw unknownTask();
-    return task;
+    return lapsed(task, Date.now()) ? this.#fail(task) : task;
+  }
+
+  /** Records a task whose lease lapsed as failed, retryable (once, whichever replica reads it first). */
+  async #fail(task: TaskRecord): Promise<TaskRecord> {
+    const failed = await this.#store.update(task.taskId, (current) => {
+      if (!lapsed(current, Date.now())) return undefined;
+      const { inputRequests: _, requestState: __, answers: ___, leaseUntil: ____, ...rest } = current;
+      return { ...rest, status: 'failed', error: lapsedFailure(), lastUpdatedAt: Date.now() };
+    });
+    if (failed) {
+      this.#pipeline.logger.warn(
+        { taskId: task.taskId, tool: task.tool, leaseUntil: new Date(task.leaseUntil ?? 0).toISOString() },
+        'task lease lapsed: the process running it stopped; recorded failed, retryable',
+      );
+      return failed;
+    }
+    return (await this.#store.get(task.taskId)) ?? task;
   }
 
   /** One round of the tool through the pipeline, under the task's own deadline, detached from the request. */
@@ -268,7 +270,7 @@ export class Tasks {
     const spec = this.#tool(task.tool);
     const controller = new AbortController();
     if (!spec) {
-      void this.#finish(task.taskId, {
+      void this.#runs.record(task.taskId, {
         ok: false,
         error: { error: 'INTERNAL', message: `${task.tool} is no longer served`, retryable: false },
       } as Outcome<CallToolResult>);
@@ -278,26 +280,7 @@ export class Tasks {
     const round: Round = { progress: (message) => this.#note(task.taskId, message) };
     if (task.requestState !== undefined) round.requestState = task.requestState;
     if (task.answers !== undefined) round.answers = task.answers;
-    this.#follow(task.taskId, controller, this.#start(spec, task.args, controller, detached, round));
-  }
-
-  #follow(taskId: string, controller: AbortController, running: Promise<Outcome<CallToolResult>>): void {
-    this.#running.set(taskId, controller);
-    void running
-      .then((outcome) => this.#finish(taskId, outcome))
-      .finally(() => {
-        if (this.#running.get(taskId) === controller) this.#running.delete(taskId);
-      });
-  }
-
-  /** Records how a round ended, unless the task already ended (cancelled while running). */
-  async #finish(taskId: string, outcome: Outcome<CallToolResult>): Promise<void> {
-    const change = settled(outcome);
-    await this.#store.update(taskId, (task) => {
-      if (isTerminal(task.status)) return undefined;
-      const { inputRequests: _, requestState: __, answers: ___, ...rest } = task;
-      return { ...rest, ...change, lastUpdatedAt: Date.now() } as TaskRecord;
-    });
+    this.#runs.follow(task.taskId, controller, this.#start(spec, task.args, controller, detached, round));
   }
 
   /** Progress as the task's status message, so a polling client sees it. */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProtocolError } from '@modelcontextprotocol/server';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { baseEnv } from '../../src/config.js';
 import { content, text } from '../../src/core/content.js';
@@ -62,7 +62,7 @@ const speaking = (): McpRequestInfo => ({
 });
 const silent = (): McpRequestInfo => ({ signal: new AbortController().signal });
 
-function setup(env: Record<string, string> = {}) {
+function setup(env: Record<string, string> = {}, store = new MemoryTaskStore()) {
   const config = baseEnv.parse(env);
   const logs = captureLogs();
   const logger = createLogger({ name: 'test', level: 'debug', destination: logs.stream });
@@ -71,7 +71,7 @@ function setup(env: Record<string, string> = {}) {
     [job, erase].map((tool) => [tool.name, toolSpec(tool as ToolDefinition, config, logger)]),
   );
   const byName = new Map([...specs.values()].map((spec) => [spec.name, spec]));
-  const tasks = new Tasks(new MemoryTaskStore(), pipeline, (name) => byName.get(name));
+  const tasks = new Tasks(store, pipeline, (name) => byName.get(name));
   const as = <T>(principal: Principal, work: () => Promise<T>) =>
     requestContext.run({ requestId: 'r', correlationId: 'c', principal }, work);
   const call = (tool: ToolDefinition, args: Record<string, unknown>, info = speaking()) =>
@@ -195,6 +195,46 @@ describe('tasks (SEP-2663)', () => {
       status: 'failed',
       error: { data: { error: 'UNAVAILABLE', retryable: true } },
     });
+  });
+
+  it('a cancel recorded by another process reaches the run at its next lease renewal', async () => {
+    // Two processes sharing one store that announces nothing: only the lease renewal can tell the runner.
+    const store = new MemoryTaskStore();
+    const here = setup({ TASK_LEASE_MS: '300' }, store);
+    const there = setup({ TASK_LEASE_MS: '300' }, store);
+    seen.abortedBy = undefined;
+    const taskId = taskIdOf(await here.call(job, { ms: 5_000 }));
+    const cancelledAt = performance.now();
+    await there.as(ALICE, () => there.tasks.cancel(taskId, speaking()));
+    await vi.waitFor(() => expect(seen.abortedBy).toBeDefined(), { timeout: 1_000, interval: 5 });
+    // A renewal every third of the lease: 100 ms here.
+    expect(performance.now() - cancelledAt).toBeLessThan(300);
+    expect(await here.get(taskId)).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('a working task whose lease lapsed reads failed, retryable, once; never working forever', async () => {
+    const store = new MemoryTaskStore();
+    const { get, logs } = setup({}, store);
+    const now = Date.now();
+    await store.create({
+      taskId: 'orphan',
+      owner: ALICE.id,
+      tool: 'job_v1',
+      args: { ms: 1 },
+      status: 'working',
+      createdAt: now - 20_000,
+      lastUpdatedAt: now - 20_000,
+      ttlMs: 3_600_000,
+      pollIntervalMs: 1_000,
+      leaseUntil: now - 1,
+    });
+    const failed = await get('orphan');
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: { code: -32603, data: { error: 'UNAVAILABLE', retryable: true } },
+    });
+    expect(await get('orphan')).toEqual(failed);
+    expect(logs.filter((line) => String(line.msg).startsWith('task lease lapsed'))).toHaveLength(1);
   });
 
   it('the memory store forgets a task at its TTL after the last change, not before', async () => {

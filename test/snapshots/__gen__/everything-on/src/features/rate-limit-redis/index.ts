@@ -7,6 +7,7 @@ import { createLimits, memoryStore } from '../rate-limit/limits.js';
 import { createRedisClient } from './redis-client.js';
 import { RedisHealth } from './redis-health.js';
 import { RedisRateLimitStore } from './redis-store.js';
+import { RedisTaskStore } from './task-store.js';
 
 export const rateLimitRedisEnv = limitsEnv.extend({
   // Optional in the schema only because stdio does not need it; setup requires it for HTTP.
@@ -45,13 +46,25 @@ export const rateLimitRedis: FeatureModule<typeof rateLimitRedisEnv> = {
       return createLimits(memoryStore('calls', env, app), env, app);
     }
     const health = new RedisHealth(logger, app.events, env.REDIS_FAILURE_POLICY, env.REPLICAS_HINT);
-    const store = await RedisRateLimitStore.connect(createRedisClient(env.REDIS_URL), {
+    const client = createRedisClient(env.REDIS_URL);
+    const store = await RedisRateLimitStore.connect(client, {
       keyPrefix: env.REDIS_KEY_PREFIX,
       timeoutMs: env.REDIS_TIMEOUT_MS,
       replicasHint: env.REPLICAS_HINT,
       health,
       fallback: memoryStore('redis-fallback', env, app),
     });
-    return { ...createLimits(store, env, app), readiness: [store.readiness] };
+    // Tasks (tools that run as tasks) live in the same Redis, so any replica answers tasks/* for any task.
+    const taskStore = await RedisTaskStore.connect(client, env.REDIS_KEY_PREFIX, logger);
+    const limits = createLimits(store, env, app);
+    return {
+      ...limits,
+      readiness: [store.readiness],
+      taskStore,
+      async close() {
+        await taskStore.close();
+        await limits.close?.();
+      },
+    };
   },
 };
