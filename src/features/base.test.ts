@@ -47,6 +47,16 @@ describe('server core manifests', () => {
     expect(env).toContain('# ALLOWED_HOSTS=mcp.example.com');
   });
 
+  it('read .env in every script that runs the server, the conformance ones too, as start does', () => {
+    for (const flags of [{}, { otel: true, rateLimit: 'redis' as const }]) {
+      const pkg = JSON.parse(project(flags).get('package.json') ?? '{}') as {
+        scripts: Record<string, string>;
+      };
+      for (const name of ['start', 'dev', 'conformance', 'conformance:serve'])
+        expect(pkg.scripts[name], name).toContain('--env-file-if-exists=.env');
+    }
+  });
+
   it('leave the HTTP transport, its tests and its README section out of a stdio-only project', () => {
     const tree = project({ transport: 'stdio' });
     expect(tree.get('src/features.generated.ts')).toContain('export const features = [stdio] as const;');

@@ -10,9 +10,10 @@ export const http: FeatureManifest = {
   dependencies: { '@modelcontextprotocol/node': '^2.1.2' },
   // Pinned: the suite's scenarios and requirement sets move between releases (Node >= 22).
   devDependencies: { '@modelcontextprotocol/conformance': '0.2.0-alpha.12' },
+  // They read .env like `start` does, so the suite meets the configuration the user runs (limits, secrets, Redis).
   scripts: {
-    'conformance:serve': 'node --import tsx test/conformance/serve.ts',
-    conformance: 'node --import tsx test/conformance/run.ts',
+    'conformance:serve': 'node --env-file-if-exists=.env --import tsx test/conformance/serve.ts',
+    conformance: 'node --env-file-if-exists=.env --import tsx test/conformance/run.ts',
   },
   env: [
     {

@@ -51,6 +51,26 @@ export function fencedBlockAfter(markdown: string, marker: string, lang: string)
     .join('\n');
 }
 
+/**
+ * A README section: from the heading line (`## …` or `### …`, given whole) up to the next heading of the same
+ * or a higher level; '' when the README has no such heading (the feature that writes it is off).
+ */
+export function sectionOf(markdown: string, heading: string): string {
+  const lines = markdown.split('\n');
+  const start = lines.indexOf(heading);
+  if (start === -1) return '';
+  const level = heading.indexOf(' ');
+  let fenced = false;
+  let end = start + 1;
+  for (; end < lines.length; end++) {
+    const line = lines[end] ?? '';
+    // A `# comment` inside a shell block is not a heading.
+    if (line.trimStart().startsWith('```')) fenced = !fenced;
+    else if (!fenced && /^#+ /.test(line) && line.indexOf(' ') <= level) break;
+  }
+  return lines.slice(start, end).join('\n');
+}
+
 /** The command part of a shell line (before a ` # comment`; '' for a comment line), trimmed. */
 export const commandOf = (line: string): string => line.replace(/(^|\s+)#\s.*$/, '').trim();
 
