@@ -3,16 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, startHttpServer, type TestServer } from '../../helpers/http-server.js';
 import { type SigningKey, signingKey, startJwksServer } from '../../helpers/jwks-server.js';
 import { callTool } from '../../helpers/mcp-request.js';
-import {
-  callReport,
-  HIDDEN_AND_REFUSED,
-  handlerRuns,
-  LISTED_AND_SERVED,
-  probes,
-  REFUSED_FOR_SCOPE,
-  useScopedItems,
-  whoami,
-} from '../../helpers/probe-tools.js';
+import { handlerRuns, probes, scopeTests, whoami } from '../../helpers/probe-tools.js';
 
 // Shaped like Cloud IAP: ES256 assertions in x-goog-iap-jwt-assertion, the user in the `email` claim.
 const ISSUER = 'https://cloud.google.com/iap';
@@ -248,15 +239,14 @@ describe('gateway auth: hostile battery (every case must be rejected before any 
     expect(line?.reason).toBe(reason);
     expect(handlerRuns.count).toBe(runsBefore);
   });
+});
 
-  it('missing scope: the tool is refused with FORBIDDEN naming the scope, and never runs', async () => {
-    const client = await connectClient(servers.secret.url, { ...withSecret, 'x-forwarded-user': 'bob' });
-    expect(await callReport(client)).toMatchObject(REFUSED_FOR_SCOPE);
-  });
-
-  it('missing scope: a scoped resource and prompt are refused with FORBIDDEN and left out of the lists', async () => {
-    const client = await connectClient(servers.secret.url, { ...withSecret, 'x-forwarded-user': 'bob' });
-    expect(await useScopedItems(client)).toMatchObject(HIDDEN_AND_REFUSED);
+describe('gateway auth: scopes (from the scopes header the gateway sets)', () => {
+  const bob = { 'x-gateway-secret': SECRET, 'x-forwarded-user': 'bob' };
+  scopeTests({
+    url: () => servers.secret.url,
+    without: async () => bob,
+    with: async () => ({ ...bob, 'x-forwarded-scopes': 'reports:read' }),
   });
 });
 
@@ -280,15 +270,6 @@ describe('gateway auth: proven identities reach the tool as their principal', ()
       expect(scoped.structuredContent).toEqual({ ok: true });
     },
   );
-
-  it('the scopes header grants reports:read: the scoped resource and prompt are shown and served', async () => {
-    const headers = {
-      'x-gateway-secret': SECRET,
-      'x-forwarded-user': 'bob',
-      'x-forwarded-scopes': 'reports:read',
-    };
-    expect(await useScopedItems(await connectClient(servers.secret.url, headers))).toEqual(LISTED_AND_SERVED);
-  });
 
   it('shared secret → the identity and scopes headers', async () => {
     const client = await connectClient(servers.secret.url, {

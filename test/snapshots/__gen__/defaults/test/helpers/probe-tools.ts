@@ -1,9 +1,10 @@
 import type { Client } from '@modelcontextprotocol/client';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTool } from '../../src/core/tool.js';
 import { reportSummaryV1 } from '../fixtures/prompts.js';
 import { reportsResource } from '../fixtures/resources.js';
+import { connectClient } from './http-server.js';
 import { envelopeOf } from './results.js';
 
 /** How many times a probe tool's handler ran: a rejected request must leave it unchanged. */
@@ -42,13 +43,13 @@ export const report = defineTool({
 export const probes = { tools: [whoami, report], resources: [reportsResource], prompts: [reportSummaryV1] };
 
 /** What every auth mode must answer a caller without `reports:read`: FORBIDDEN naming the scope, no handler run. */
-export const REFUSED_FOR_SCOPE = {
+const REFUSED_FOR_SCOPE = {
   ran: false,
   envelope: { error: 'FORBIDDEN', retryable: false, message: expect.stringContaining('reports:read') },
 };
 
 /** Calls `report` as `client`, then closes it: the error envelope, and whether the handler ran anyway. */
-export async function callReport(client: Client) {
+async function callReport(client: Client) {
   const runsBefore = handlerRuns.count;
   const result = await client.callTool({ name: 'report_v1', arguments: {} });
   await client.close();
@@ -66,7 +67,7 @@ const answer = (pending: Promise<unknown>) =>
  * The scoped resource and prompt as `client` sees them, then closes it: whether its lists show them, and how
  * a read and a get are answered. Lists vary per caller, so an agent is never offered what it cannot use.
  */
-export async function useScopedItems(client: Client) {
+async function useScopedItems(client: Client) {
   const { resources } = await client.listResources();
   const { prompts } = await client.listPrompts();
   const seen = {
@@ -82,11 +83,45 @@ export async function useScopedItems(client: Client) {
 }
 
 /** A caller without `reports:read`: neither item listed, both refused with FORBIDDEN naming the scope. */
-export const HIDDEN_AND_REFUSED = {
+const HIDDEN_AND_REFUSED = {
   listed: [],
   read: { code: -32000, data: REFUSED_FOR_SCOPE.envelope },
   get: { code: -32000, data: REFUSED_FOR_SCOPE.envelope },
 };
 
 /** A caller with `reports:read`: both listed, both served. */
-export const LISTED_AND_SERVED = { listed: ['reports', 'report_summary_v1'], read: 'served', get: 'served' };
+const LISTED_AND_SERVED = { listed: ['reports', 'report_summary_v1'], read: 'served', get: 'served' };
+
+/** How a scope test reaches the server: its URL, and the headers of a caller without and with `reports:read`. */
+interface ScopeCallers {
+  url: () => URL;
+  without: () => Promise<Record<string, string>>;
+  with: () => Promise<Record<string, string>>;
+  /**
+   * The era of the client refused the tool. 'legacy' where a 2026-07-28 client is refused at the HTTP layer
+   * instead (JWT: 403 insufficient_scope, tested beside it), so only a 2025 client reaches the tool result.
+   */
+  toolEra?: 'legacy' | 'modern';
+}
+
+/**
+ * The scope tests every auth mode runs, whatever proves the caller: without `reports:read` the tool is refused
+ * and the scoped resource and prompt are neither listed nor served; with it, both are listed and served.
+ */
+export function scopeTests(callers: ScopeCallers) {
+  const era = callers.toolEra ?? 'modern';
+  it(`missing scope (${era} client): the tool is refused with FORBIDDEN naming the scope, and never runs`, async () => {
+    const client = await connectClient(callers.url(), await callers.without(), { era });
+    expect(await callReport(client)).toMatchObject(REFUSED_FOR_SCOPE);
+  });
+
+  it('missing scope: a scoped resource and prompt are refused with FORBIDDEN and left out of the lists', async () => {
+    const client = await connectClient(callers.url(), await callers.without());
+    expect(await useScopedItems(client)).toMatchObject(HIDDEN_AND_REFUSED);
+  });
+
+  it('with reports:read: the scoped resource and prompt are listed and served', async () => {
+    const client = await connectClient(callers.url(), await callers.with());
+    expect(await useScopedItems(client)).toEqual(LISTED_AND_SERVED);
+  });
+}

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { Client } from '@modelcontextprotocol/client';
+import { expect } from 'vitest';
 import type { LogLine } from './logs.js';
 
 export interface ServerProcess {
@@ -90,4 +92,22 @@ export function spawnServer(
     });
 
   return { child, logs, stderr: () => stderrText, waitForLog, exited };
+}
+
+/**
+ * Log lines are written asynchronously (src/core/logger.ts), yet a process must write every one before it
+ * exits, whatever the transport: `calls` calls at once through `client`, SIGTERM the moment the last answer
+ * arrives, then every call's line and the shutdown's last line must be in what the process wrote.
+ */
+export async function expectEveryLineAtExit(server: ServerProcess, client: Client, calls: number) {
+  const results = await Promise.all(
+    Array.from({ length: calls }, () => client.callTool({ name: 'whoami_v1', arguments: {} })),
+  );
+  server.child.kill('SIGTERM');
+  expect(results.every((result) => result.isError !== true)).toBe(true);
+  expect(await server.exited).toBe(0);
+
+  const callLines = server.logs.filter((line) => line.msg === 'tool call' && line.tool === 'whoami_v1');
+  expect(new Set(callLines.map((line) => line.requestId)).size).toBe(calls);
+  expect(server.logs.at(-1)?.msg).toBe('stopped');
 }

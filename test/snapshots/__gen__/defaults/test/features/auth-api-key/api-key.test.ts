@@ -3,15 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../../src/features/auth-api-key/keys.js';
 import { connectClient, startHttpServer, type TestServer } from '../../helpers/http-server.js';
 import { callTool } from '../../helpers/mcp-request.js';
-import {
-  callReport,
-  HIDDEN_AND_REFUSED,
-  handlerRuns,
-  LISTED_AND_SERVED,
-  probes,
-  REFUSED_FOR_SCOPE,
-  useScopedItems,
-} from '../../helpers/probe-tools.js';
+import { handlerRuns, probes, scopeTests } from '../../helpers/probe-tools.js';
 
 const newKey = () => `mcp_${randomBytes(32).toString('base64url')}`;
 const ALICE = newKey();
@@ -162,15 +154,13 @@ describe('api-key auth: hostile battery (every case must be rejected before any 
     expect(line?.reason).toBe(reason);
     expect(handlerRuns.count).toBe(runsBefore);
   });
+});
 
-  it('missing scope: the tool is refused with FORBIDDEN naming the scope, and never runs', async () => {
-    const client = await connectClient(server.url, { authorization: `Bearer ${ALICE}` });
-    expect(await callReport(client)).toMatchObject(REFUSED_FOR_SCOPE);
-  });
-
-  it('missing scope: a scoped resource and prompt are refused with FORBIDDEN and left out of the lists', async () => {
-    const client = await connectClient(server.url, { authorization: `Bearer ${ALICE}` });
-    expect(await useScopedItems(client)).toMatchObject(HIDDEN_AND_REFUSED);
+describe('api-key auth: scopes (alice has none, bob has reports:read)', () => {
+  scopeTests({
+    url: () => server.url,
+    without: async () => ({ authorization: `Bearer ${ALICE}` }),
+    with: async () => ({ 'x-api-key': BOB }),
   });
 });
 
@@ -189,12 +179,6 @@ describe('api-key auth: valid keys reach the tool as their principal', () => {
     await client.close();
     expect(me.structuredContent).toEqual({ id: 'bob', scopes: ['reports:read'], source: 'api-key' });
     expect(scoped.structuredContent).toEqual({ ok: true });
-  });
-
-  it('bob, who has reports:read, is shown and served the scoped resource and prompt', async () => {
-    expect(await useScopedItems(await connectClient(server.url, { 'x-api-key': BOB }))).toEqual(
-      LISTED_AND_SERVED,
-    );
   });
 
   it("the battery's own request, with a valid key, reaches the tool", async () => {
