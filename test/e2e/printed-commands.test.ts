@@ -205,15 +205,17 @@ async function conformanceCommands(walk: Walkthrough, readme: string): Promise<v
   const commands = [suite, sectionOf(readme, '## Continuous integration')]
     .flatMap(backticked)
     .filter((span) => executables.test(span));
-  if (!walk.http) {
-    expect(suite, 'a stdio-only project has no HTTP server to test').toBe('');
-    return;
-  }
   const pm = walk.kase.pm;
-  expect(backticked(suite).filter((span) => executables.test(span))).toEqual([
-    `${pm} run conformance`,
-    `${pm} run conformance:serve`,
-  ]);
-  await setEnv(join(walk.cwd, '.env'), { MCP_STATE_SECRET: randomBytes(32).toString('base64') });
+  if (walk.http) {
+    expect(backticked(suite).filter((span) => executables.test(span))).toEqual([
+      `${pm} run conformance`,
+      `${pm} run conformance:serve`,
+    ]);
+    await setEnv(join(walk.cwd, '.env'), { MCP_STATE_SECRET: randomBytes(32).toString('base64') });
+  } else {
+    expect(suite, 'a stdio-only project has no HTTP server for the suite').toBe('');
+  }
+  // The CI section is there either way; a stdio project's names only the tool-schema check.
+  expect(commands).toContain(`${pm} run tools:check`);
   for (const command of commands) await walk.line(command);
 }
