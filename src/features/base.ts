@@ -103,7 +103,8 @@ export const base: FeatureManifest = {
     },
     {
       name: 'NPM_REGISTRY_URL',
-      description: 'Registry the example tool npm_package_v1 calls; delete both when you delete the example.',
+      description:
+        'Registry the example tools npm_package_v1 and npm_report_v1 call; delete it when you delete them.',
       example: 'https://registry.npmjs.org',
       default: 'https://registry.npmjs.org',
     },

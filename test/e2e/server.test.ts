@@ -67,6 +67,7 @@ describe('the generated server, --transport both --auth none --rate-limit none',
         'convert_temperature_v1',
         'convert_temperature_v2',
         'npm_package_v1',
+        'npm_report_v1',
       ]);
       const v1 = tools.find((tool) => tool.name === 'convert_temperature_v1');
       expect(v1?._meta).toMatchObject({ deprecated: { replacedBy: 'convert_temperature_v2' } });
