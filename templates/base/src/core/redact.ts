@@ -52,8 +52,21 @@ function keyWords(key: string): string[] {
   return [...words, words.join('')];
 }
 
+/**
+ * Verdicts by key name. A tool's argument names repeat on every call, and splitting each into words with three
+ * regular expressions was a measurable share of the per-call log line (issue 15). Names come from callers, so
+ * the cache is bounded in entries and in name length: past either bound a name is simply judged afresh.
+ */
+const verdicts = new Map<string, boolean>();
+const MAX_CACHED_NAMES = 1000;
+const MAX_CACHED_NAME_LENGTH = 64;
+
 export function isSecretKey(key: string): boolean {
-  return keyWords(key).some((word) => SECRET_WORDS.has(word));
+  const cached = verdicts.get(key);
+  if (cached !== undefined) return cached;
+  const secret = keyWords(key).some((word) => SECRET_WORDS.has(word));
+  if (verdicts.size < MAX_CACHED_NAMES && key.length <= MAX_CACHED_NAME_LENGTH) verdicts.set(key, secret);
+  return secret;
 }
 
 export function redactArgs(value: unknown, depth = 0): unknown {

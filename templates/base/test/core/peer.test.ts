@@ -20,6 +20,17 @@ describe('peerOf: who a socket address counts as', () => {
     expect(peerOf('::1')).toBe('0:0:0:0::/64');
   });
 
+  it('answers the same when asked again, in a row or in turns (the last answer is remembered)', () => {
+    const asked = ['::ffff:10.0.0.1', '::ffff:10.0.0.1', '2001:db8::1', '10.0.0.1', '2001:db8::1'];
+    expect(asked.map(peerOf)).toEqual([
+      '10.0.0.1',
+      '10.0.0.1',
+      '2001:db8:0:0::/64',
+      '10.0.0.1',
+      '2001:db8:0:0::/64',
+    ]);
+  });
+
   it('has no peer without an address', () => {
     expect(peerOf(undefined)).toBeUndefined();
     expect(peerOf('')).toBeUndefined();

@@ -7,6 +7,7 @@ import type { HttpConfig } from './index.js';
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
 
 const WILDCARDS = ['0.0.0.0', '::', ''];
+const MAX_ACCEPTED_HOSTS = 100;
 
 /**
  * Host and Origin validation, always on: a web page must not reach this server through DNS rebinding, and a
@@ -17,14 +18,22 @@ export function createGuards(config: HttpConfig) {
   if (!WILDCARDS.includes(config.HOST))
     hosts.push(config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST);
   const origins = [...LOOPBACK_HOSTS, ...config.ALLOWED_ORIGINS];
+  // Host values already accepted: clients send the same one on every request, and validating it parses a URL
+  // each time. Only accepted values are kept (a refused one is judged afresh), and at most MAX_ACCEPTED_HOSTS:
+  // the port is the client's to choose.
+  const accepted = new Set<string>();
 
   return (req: IncomingMessage): ErrorEnvelope | undefined => {
-    const host = validateHostHeader(req.headers.host, hosts);
-    if (!host.ok) {
-      return envelope(
-        'FORBIDDEN',
-        `${host.message}. Requests must address this server by an allowed host name.`,
-      );
+    const header = req.headers.host;
+    if (header === undefined || !accepted.has(header)) {
+      const host = validateHostHeader(header, hosts);
+      if (!host.ok) {
+        return envelope(
+          'FORBIDDEN',
+          `${host.message}. Requests must address this server by an allowed host name.`,
+        );
+      }
+      if (header !== undefined && accepted.size < MAX_ACCEPTED_HOSTS) accepted.add(header);
     }
     const origin = validateOriginHeader(req.headers.origin, origins);
     if (!origin.ok) return envelope('FORBIDDEN', `${origin.message}. This origin is not in ALLOWED_ORIGINS.`);

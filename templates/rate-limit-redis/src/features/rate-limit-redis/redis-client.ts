@@ -88,16 +88,28 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Waits for `promise` until `signal` aborts (the call's deadline, the client cancelling, shutdown). A limit
- * check waits this long and no less: a reply that is merely slow still decides the call.
+ * Waits for `promise` until `signal` aborts (the client cancelling, shutdown) or `deadline` (a
+ * `performance.now()` instant: the call's own deadline) passes. A limit check waits this long and no less: a
+ * reply that is merely slow still decides the call.
  */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(new Error('the call ended before Redis answered'));
+export function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  deadline?: number,
+): Promise<T> {
+  if (signal === undefined && deadline === undefined) return promise;
+  const ended = () => new Error('the call ended before Redis answered');
+  if (signal?.aborted || (deadline !== undefined && deadline <= performance.now()))
+    return Promise.reject(ended());
   let onAbort: () => void = () => {};
+  let timer: NodeJS.Timeout | undefined;
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new Error('the call ended before Redis answered'));
-    signal.addEventListener('abort', onAbort, { once: true });
+    onAbort = () => reject(ended());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (deadline !== undefined) timer = setTimeout(onAbort, deadline - performance.now());
   });
-  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+  return Promise.race([promise, aborted]).finally(() => {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  });
 }

@@ -75,7 +75,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       () => {},
     );
     try {
-      const decision = await untilAborted(reply, options.signal);
+      const decision = await untilAborted(reply, options.signal, options.deadline);
       const elapsedMs = performance.now() - started;
       if (elapsedMs > timeoutMs) health.slowReply(elapsedMs, timeoutMs);
       return decision;

@@ -112,7 +112,8 @@ describe('RedisRateLimitStore when Redis goes away', () => {
     const opened = await redisStore(redis.url, { policy: 'fail-open', replicasHint: 2 });
     store = opened.store;
     redis.pause();
-    const deadline = () => ({ signal: AbortSignal.timeout(200) });
+    // The call's deadline as the limits middleware passes it: an instant, not a timer signal.
+    const deadline = () => ({ deadline: performance.now() + 200 });
     const missed = [];
     for (let i = 0; i < FAILURES_TO_OPEN; i++) {
       missed.push(await opened.store.hit(randomUUID(), 1, 60_000, deadline()));

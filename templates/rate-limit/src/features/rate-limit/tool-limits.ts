@@ -98,16 +98,14 @@ export function toolLimits(
     if (call.continuation) return next();
     const subject = subjectOf(call.principal, currentRequest()?.clientIp);
     // A store that waits on a backend (Redis) waits for a slow reply, but never past the call's own deadline.
-    const signal =
-      call.timeoutMs === undefined
-        ? call.signal
-        : AbortSignal.any([call.signal, AbortSignal.timeout(call.timeoutMs)]);
+    const options: HitOptions = { signal: call.signal };
+    if (call.timeoutMs !== undefined) options.deadline = performance.now() + call.timeoutMs;
     let refusal: Outcome | undefined;
     try {
       refusal =
-        (await perItemLimit(call, subject, { signal })) ??
-        (await runBudget(call, subject, { signal })) ??
-        (await callerCeiling(call, subject, { signal }));
+        (await perItemLimit(call, subject, options)) ??
+        (await runBudget(call, subject, options)) ??
+        (await callerCeiling(call, subject, options));
     } catch (error) {
       // The store could not decide (Redis unreachable under fail-closed): answer with its error, do not guess.
       if (error instanceof ToolError) return { ok: false, error: error.toEnvelope(), cause: error };

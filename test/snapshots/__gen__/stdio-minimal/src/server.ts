@@ -119,13 +119,14 @@ export function createServerFactory(
   const hasResources = resources.size > 0;
   const hasPrompts = prompts.size > 0;
   const { instructions, ...implementation } = identity;
-  const factory = () => {
-    // The next sunsets, once per request: they decide both the caching hint and the declared listChanged.
-    const now = Date.now();
-    const toolsChange = tools.nextChange(now);
-    const promptsChange = prompts.nextSunset(now);
+  /** The server's options while the next sunsets are these (they decide the cache hint and listChanged). */
+  const serverOptions = (
+    now: number,
+    toolsChange: number | undefined,
+    promptsChange: number | undefined,
+  ): McpServerOptions => {
     const hint = listHint(now, nextSunset([toolsChange, promptsChange], now));
-    const server = new McpServer(implementation, {
+    return {
       capabilities: {
         // Declared when a list will change by itself: a deprecated version leaves it at its sunset.
         tools: { listChanged: toolsChange !== undefined },
@@ -144,7 +145,28 @@ export function createServerFactory(
         'resources/list': hint,
         'resources/templates/list': hint,
       },
-    });
+    };
+  };
+  // The options change only when the next sunsets do, or in the last minute before one (the list TTL counts
+  // down to it); otherwise every request shares one object (the SDK copies what it keeps), instead of
+  // building it afresh (a measurable share of a call when a deprecated version is listed: issue 15).
+  let shared: { toolsChange?: number; promptsChange?: number; until: number; options: McpServerOptions } = {
+    until: Number.NEGATIVE_INFINITY,
+    options: {},
+  };
+
+  const factory = () => {
+    // The next sunsets, once per request: they decide both the caching hint and the declared listChanged.
+    const now = Date.now();
+    const toolsChange = tools.nextChange(now);
+    const promptsChange = prompts.nextSunset(now);
+    if (now > shared.until || toolsChange !== shared.toolsChange || promptsChange !== shared.promptsChange) {
+      const next = nextSunset([toolsChange, promptsChange], now) ?? Number.POSITIVE_INFINITY;
+      const options = serverOptions(now, toolsChange, promptsChange);
+      // Until a minute before the next sunset the hint is the full TTL; inside that minute, rebuilt per request.
+      shared = { toolsChange, promptsChange, until: next - LIST_TTL_MS, options };
+    }
+    const server = new McpServer(implementation, shared.options);
     const raw = server.server;
     raw.setRequestHandler('tools/list', async (_request, ctx) => ({
       tools: listed(resultOf(await pipeline.run(toolsList, undefined, requestInfo(ctx)))),

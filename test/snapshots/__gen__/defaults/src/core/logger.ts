@@ -27,6 +27,22 @@ function bufferedDestination(fd: 1 | 2): DestinationStream {
 }
 
 /**
+ * pino's ISO timestamp (`,"time":"2026-01-31T12:00:00.000Z"`), formatting the date once per second instead of
+ * once per line: `new Date().toISOString()` on every line was a measurable share of the per-call log line.
+ */
+let second = Number.NaN;
+let prefix = '';
+export function isoTime(): string {
+  const now = Date.now();
+  const ms = now % 1000;
+  if (now - ms !== second) {
+    second = now - ms;
+    prefix = new Date(second).toISOString().slice(0, 20); // up to and including the "."
+  }
+  return `,"time":"${prefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z"`;
+}
+
+/**
  * pino, JSON, one object per line. Every line written while a request is being served carries its IDs
  * (request, correlation, run, trace) through the mixin, so no code has to pass them around by hand.
  */
@@ -39,7 +55,7 @@ export function createLogger(options: LoggerOptions): Logger {
     {
       name: options.name,
       level: options.level,
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTime,
       formatters: { level: (label) => ({ level: label }) },
       mixin() {
         const request = currentRequest();

@@ -11,8 +11,13 @@ export interface RateLimitDecision {
 }
 
 export interface HitOptions {
-  /** Aborts when the call ends (its deadline, the client cancelling): a store waits for its backend no longer. */
+  /** Aborts when the call ends (the client cancelling, shutdown): a store waits for its backend no longer. */
   signal?: AbortSignal;
+  /**
+   * The call's deadline (a `performance.now()` instant): a store that waits on a backend waits no later. An
+   * instant rather than a timer signal, since a store that never waits (memory) must not pay for a timer.
+   */
+  deadline?: number;
 }
 
 export interface RateLimitStore {

@@ -94,6 +94,16 @@ describe('HTTP edge', () => {
     });
   });
 
+  it('judges every Host the same once accepted ones are remembered, past the bound of remembered ones', async () => {
+    // 120 accepted Host values (more than the guard remembers), each twice; foreign ones refused all along.
+    for (let port = 1000; port < 1120; port++) {
+      expect((await post({ host: `localhost:${port}` })).status).toBe(200);
+      expect((await post({ host: `localhost:${port}` })).status).toBe(200);
+      if (port % 40 === 0) expect((await post({ host: `evil.example:${port}` })).status).toBe(403);
+    }
+    expect((await post({ host: 'evil.example' })).status).toBe(403);
+  });
+
   it('refuses a browser Origin that is not allowed, and serves an allowed one', async () => {
     const refused = await post({ origin: 'https://evil.example' });
     expect(refused.status).toBe(403);

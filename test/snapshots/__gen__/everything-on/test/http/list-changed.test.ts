@@ -1,8 +1,28 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, StreamableHTTPClientTransport, type Tool } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tools } from '../../src/tools/index.js';
 import { fadingTool } from '../fixtures/fading.js';
 import { startHttpServer, type TestServer } from '../helpers/http-server.js';
+
+/** The cache hint (`ttlMs`) a 2026-07-28 `tools/list` answer carries. */
+async function listTtl(url: URL): Promise<unknown> {
+  const meta = {
+    'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+    'io.modelcontextprotocol/clientCapabilities': {},
+  };
+  const answer = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': 'tools/list',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: meta } }),
+  });
+  return ((await answer.json()) as { result?: { ttlMs?: unknown } }).result?.ttlMs;
+}
 
 describe('list changes over HTTP', () => {
   let server: TestServer;
@@ -50,6 +70,23 @@ describe('list changes over HTTP', () => {
     } finally {
       await client.close();
       await plain.stop();
+    }
+  });
+
+  it('hints the full list TTL while the next sunset is over a minute off, and the time left within that minute', async () => {
+    const far = await startHttpServer({}, { coreOnly: true, tools: fadingTool(120_000).tools });
+    const near = await startHttpServer({}, { coreOnly: true, tools: fadingTool(20_000).tools });
+    try {
+      expect([await listTtl(far.url), await listTtl(far.url)]).toEqual([60_000, 60_000]);
+      const first = Number(await listTtl(near.url));
+      await sleep(50);
+      const second = Number(await listTtl(near.url));
+      expect(first).toBeGreaterThan(10_000);
+      expect(first).toBeLessThanOrEqual(20_000);
+      expect(second).toBeLessThan(first);
+    } finally {
+      await far.stop();
+      await near.stop();
     }
   });
 });

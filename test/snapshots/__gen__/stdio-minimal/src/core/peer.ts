@@ -6,8 +6,19 @@ import { isIPv4, isIPv6 } from 'node:net';
  * address, and an IPv6 address stands for its /64: one subscriber or host usually holds a whole /64, so
  * counting single addresses would give one attacker 2^64 fresh identities.
  */
+/** The last address asked about and its peer: a request asks up to three times (auth failures, edge limit, item limits). */
+let last = { address: '', peer: '' };
+
 export function peerOf(address: string | undefined): string | undefined {
   if (address === undefined || address === '') return undefined;
+  if (address === last.address) return last.peer;
+  const peer = computePeer(address);
+  last = { address, peer };
+  return peer;
+}
+
+function computePeer(address: string): string {
+  if (isIPv4(address)) return address;
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
   if (mapped?.[1] !== undefined && isIPv4(mapped[1])) return mapped[1];
   const bare = address.split('%')[0] ?? address;

@@ -37,6 +37,16 @@ describe('redactArgs: tool arguments as they go into a log line', () => {
     },
   );
 
+  it('judges a name the same way every time, however many names came before (the verdicts are cached)', () => {
+    const names = Array.from({ length: 1500 }, (_, i) => (i % 2 === 0 ? `field${i}` : `field${i}Token`));
+    const first = names.map(isSecretKey);
+    expect(names.map(isSecretKey)).toEqual(first);
+    expect(first.filter(Boolean)).toHaveLength(750);
+    expect(isSecretKey(`${'x'.repeat(100)}Password`)).toBe(true);
+    expect(isSecretKey(`${'x'.repeat(100)}Password`)).toBe(true);
+    expect(redactArgs({ apiKey: 'a', keyword: 'b' })).toEqual({ apiKey: '[REDACTED]', keyword: 'b' });
+  });
+
   it('masks inline Bearer credentials in any string', () => {
     const args = {
       note: 'curl -H "Authorization: Bearer eyJhbGciOi.abc-def_123=" https://x',

@@ -49,6 +49,26 @@ describe('MemoryRateLimitStore', () => {
     expect(refused.every((d) => d.retryAfterMs === 850)).toBe(true);
   });
 
+  it('decides like a plain list of hits over thousands of hits in a sliding window, bursts and lulls included', async () => {
+    const clock = manualClock();
+    const store = storeWith(clock.now);
+    const kept: number[] = []; // the reference: every allowed hit, filtered by the window on each decision
+    let now = 0;
+    for (let i = 0; i < 5000; i++) {
+      // Mostly 3 ms apart, with a 2 s lull every 1000 hits that empties the window.
+      now += i % 1000 === 999 ? 2000 : 3;
+      clock.set(now);
+      const live = kept.filter((at) => at > now - 1000);
+      const expected =
+        live.length < 150
+          ? { allowed: true, remaining: 150 - live.length - 1, retryAfterMs: 0 }
+          : { allowed: false, remaining: 0, retryAfterMs: (live[0] ?? now) + 1000 - now };
+      const decision = await store.hit('k', 150, 1000);
+      expect(decision).toEqual(expected);
+      if (decision.allowed) kept.push(now);
+    }
+  });
+
   it('counts remaining slots down and frees a slot exactly when the oldest hit leaves', async () => {
     const clock = manualClock();
     const store = storeWith(clock.now);
