@@ -1,22 +1,21 @@
 // What the rate limiter adds to a tool call: memory and Redis backends against no limiter, in the same run.
 // Three generated projects (--rate-limit none|memory|redis, otherwise identical) are built; each call is timed
-// (1) in process, through the project's real ToolRunner and limiter middleware (no HTTP, no SDK: the limiter's
+// (1) in process, through the project's real Pipeline and limiter middleware (no HTTP, no SDK: the limiter's
 //     own cost), and (2) over HTTP against the booted server (keep-alive, one call at a time: what a client sees).
-// Both limit layers are on (per-tool limit + run budget: two store hits per call) and never refuse, so this is
-// the cost of the common, allowed path. Backends take turns call by call, so drift hits them all alike.
+// Every limit layer is on (per-tool limit, run budget, caller ceiling: three store hits per call) and none
+// refuses, so this is the cost of the common, allowed path. Backends take turns call by call, so drift hits them all alike.
 // Needs redis-server on PATH and `npm run build` (npm run bench does it).
-import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { buildProject, freePort, track } from './server/harness.mjs';
+import { boot, buildProject, startRedis, UNREACHABLE_LIMITS } from './server/harness.mjs';
 
 const BACKENDS = ['none', 'memory', 'redis'];
 const WARM_UP = 500; // calls per backend before timing starts
 const IN_PROCESS_CALLS = 20_000; // timed calls per backend
 const HTTP_CALLS = 3000;
-const LIMITS = { RATE_LIMIT_PER_MINUTE: '1000000', CALL_BUDGET: '1000000', EDGE_RATE_LIMIT_PER_MINUTE: '0' };
+// Out of reach, so every check runs and none refuses; the edge limit is off (HTTP only, not a tool-call cost).
+const LIMITS = { ...UNREACHABLE_LIMITS, EDGE_RATE_LIMIT_PER_MINUTE: '0' };
 const TOOL = 'convert_temperature_v2';
 const ARGS = { value: 100, from: 'celsius', to: 'fahrenheit' };
 
@@ -26,82 +25,52 @@ function project(backend, modules) {
   return buildProject(backend, flags, modules);
 }
 
-async function startRedis() {
-  const port = await freePort();
-  const child = spawn('redis-server', [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-  ]);
-  track(child);
-  await new Promise((resolve, reject) => {
-    child.once('error', () =>
-      reject(new Error('redis-server is not installed (apt-get install redis-server)')),
-    );
-    child.stdout.on('data', (chunk) => chunk.toString().includes('Ready to accept connections') && resolve());
-  });
-  return `redis://127.0.0.1:${port}`;
-}
-
-/** The project's own ToolRunner with the backend's own feature module, as app.ts composes them. */
+/** The project's own Pipeline with the backend's own feature module, as app.ts composes them. */
 async function inProcessCaller(dir, redisUrl) {
   const load = (path) => import(pathToFileURL(join(dir, 'dist', path)).href);
-  const [{ ToolRunner }, { baseEnv }, { AppEventBus }, { createLogger }, { tools }, { features }] =
-    await Promise.all(
-      [
-        'core/tool-runner.js',
-        'config.js',
-        'core/events.js',
-        'core/logger.js',
-        'tools/index.js',
-        'features.generated.js',
-      ].map(load),
-    );
+  const [
+    { Pipeline },
+    { baseEnv },
+    { AppEventBus },
+    { createLogger },
+    { tools },
+    { features },
+    { toolSpec },
+  ] = await Promise.all(
+    [
+      'core/pipeline.js',
+      'config.js',
+      'core/events.js',
+      'core/logger.js',
+      'tools/index.js',
+      'features.generated.js',
+      'core/tool-operation.js',
+    ].map(load),
+  );
   const config = baseEnv.parse({});
   const app = {
     config,
-    logger: createLogger({ name: 'bench', level: 'silent' }),
+    logger: createLogger({ name: 'bench', level: 'silent', destination: 'stdout' }),
     events: new AppEventBus(),
     tools,
+    resources: [],
+    prompts: [],
   };
   const limiter = features.find((feature) => feature.id.startsWith('rate-limit'));
   const runtime = limiter
     ? await limiter.setup(limiter.env.parse({ ...LIMITS, REDIS_URL: redisUrl }), app)
     : {};
-  const runner = new ToolRunner({ ...app, middleware: runtime.toolMiddleware ?? [] });
-  const handler = runner.handlerFor(tools.find((tool) => `${tool.name}_v${tool.version}` === TOOL));
-  const signal = new AbortController().signal;
+  const pipeline = new Pipeline({ ...app, middleware: runtime.middleware ?? [] });
+  const tool = tools.find((t) => `${t.name}_v${t.version}` === TOOL);
+  const spec = toolSpec(tool, config, app.logger);
   return async () => {
-    const result = await handler(ARGS, { signal });
-    if (result.isError) throw new Error(`call failed: ${JSON.stringify(result.structuredContent)}`);
+    const outcome = await pipeline.run(spec, ARGS, { signal: new AbortController().signal });
+    if (!outcome.ok) throw new Error(`call failed: ${JSON.stringify(outcome.error)}`);
   };
 }
 
 async function httpCaller(dir, redisUrl) {
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    ...LIMITS,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    REDIS_URL: redisUrl,
-  };
-  const child = spawn(process.execPath, ['dist/main.js'], { cwd: dir, env, stdio: 'ignore' });
-  track(child);
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await sleep(100);
-  }
+  const { port } = await boot(dir, 'dist/main.js', { ...LIMITS, LOG_LEVEL: 'warn', REDIS_URL: redisUrl });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const body = JSON.stringify({
     jsonrpc: '2.0',
@@ -187,8 +156,8 @@ function report(title, results) {
   }
 }
 console.log(
-  'rate limiter: added latency per tool call, both layers on (two store hits per call), allowed path',
+  'rate limiter: added latency per tool call, every layer on (three store hits per call), allowed path',
 );
-report('in process: ToolRunner + limiter middleware, one call at a time', inProcess);
+report('in process: Pipeline + limiter middleware, one call at a time', inProcess);
 report('over HTTP: booted server, keep-alive, one call at a time', overHttp);
 process.exit(0);

@@ -12,22 +12,30 @@
 // between runs seconds apart, so a neighbour's load burst on this shared machine skews one round, not the result).
 // Also reported: the server's own CPU time per call (user + system, from /proc), which another process's load
 // disturbs far less than throughput; for a server that is CPU-bound, plain's CPU/call over a variant's is the
-// throughput ratio it would reach on a quiet machine. Needs `npm run build` (npm run bench does it).
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+// throughput ratio it would reach on a quiet machine. Servers run on the Dockerfile's Node (the shared harness:
+// bench/server/harness.mjs, with its OTLP collector). Needs `npm run build` (npm run bench does it).
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import autocannon from 'autocannon';
-import { buildProject, freePort, track } from './server/harness.mjs';
+import {
+  boot,
+  buildProject,
+  load,
+  median,
+  SERVER_NODE,
+  startCollector,
+  toolCall,
+} from './server/harness.mjs';
 
 const ROUNDS = 5;
 const SECONDS = 5;
 const CONNECTIONS = 50;
 const TOOL = 'convert_temperature_v1';
-const PRELOAD = './dist/features/otel/register.js';
+const PRELOAD = ['--import', './dist/features/otel/register.js'];
+const request = toolCall(TOOL, { celsius: 21 });
 
 /** Renders and builds one project (see buildProject for where its node_modules comes from). */
-function project(name, extraFlags) {
+function project(name, extraFlags, modules) {
   const flags = [
     '--transport',
     'http',
@@ -38,117 +46,38 @@ function project(name, extraFlags) {
     '--no-docker',
     ...extraFlags,
   ];
-  return buildProject(name, flags);
+  return buildProject(name, flags, modules);
 }
 
-/** An OTLP/HTTP endpoint that reads and acknowledges every export, counting spans. */
-async function startCollector() {
-  const stats = { exports: 0, bytes: 0 };
-  const server = createServer(async (req, res) => {
-    for await (const chunk of req) stats.bytes += chunk.length;
-    stats.exports++;
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-  });
-  server.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, stats };
-}
-
-/** CPU milliseconds (user + system) a process has used, from /proc (Linux; 0 elsewhere). */
-function cpuMs(pid) {
-  const path = `/proc/${pid}/stat`;
-  if (!existsSync(path)) return 0;
-  const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
-}
-
-async function boot(dir, nodeArgs, env) {
-  const port = await freePort();
-  const pin = existsSync('/usr/bin/taskset') ? ['taskset', '-c', '0'] : [];
-  const [command, ...args] = [...pin, process.execPath, ...nodeArgs, 'dist/main.js'];
-  const child = spawn(command, args, {
-    cwd: dir,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  track(child);
-  const healthy = () =>
-    fetch(`http://127.0.0.1:${port}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-  for (let i = 0; i < 150; i++) {
-    // taskset execs node in place, so the pid is the server's own.
-    if (await healthy()) return { port, pid: child.pid };
-    await sleep(100);
-  }
-  throw new Error(`server in ${dir} did not become healthy`);
-}
-
-const body = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'tools/call',
-  params: {
-    name: TOOL,
-    arguments: { celsius: 21 },
-    _meta: {
-      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-      'io.modelcontextprotocol/clientCapabilities': {},
-    },
-  },
-});
-const headers = {
-  'content-type': 'application/json',
-  accept: 'application/json, text/event-stream',
-  'mcp-protocol-version': '2026-07-28',
-  'mcp-method': 'tools/call',
-  'mcp-name': TOOL,
-};
-
-async function load({ port, pid }, seconds) {
-  const cpuBefore = cpuMs(pid);
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/mcp`,
-    method: 'POST',
-    headers,
-    body,
-    connections: CONNECTIONS,
-    duration: seconds,
-  });
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
-  const cpuPerCallUs = ((cpuMs(pid) - cpuBefore) * 1000) / result.requests.total;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuPerCallUs };
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const run = (server, seconds) => load(server, request, { connections: CONNECTIONS, seconds });
 
 const collector = await startCollector();
-const plainDir = project('plain', []);
 const observedDir = project('observed', ['--otel', '--metrics']);
+const plainDir = project('plain', [], join(observedDir, 'node_modules'));
 const TOKEN = { METRICS_TOKEN: 'bench-metrics-token-0123456789' };
 const OTEL = { ...TOKEN, OTEL_EXPORTER_OTLP_ENDPOINT: collector.url };
+const WARN = { LOG_LEVEL: 'warn' };
 const variants = {
-  plain: await boot(plainDir, [], {}),
-  'otel+metrics': await boot(observedDir, ['--import', PRELOAD], OTEL),
-  'otel 10%': await boot(observedDir, ['--import', PRELOAD], {
-    ...OTEL,
-    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-    OTEL_TRACES_SAMPLER_ARG: '0.1',
-  }),
-  metrics: await boot(observedDir, [], { ...TOKEN, OTEL_SDK_DISABLED: 'true' }),
+  plain: await boot(plainDir, 'dist/main.js', WARN),
+  'otel+metrics': await boot(observedDir, 'dist/main.js', { ...WARN, ...OTEL }, PRELOAD),
+  'otel 10%': await boot(
+    observedDir,
+    'dist/main.js',
+    { ...WARN, ...OTEL, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
+    PRELOAD,
+  ),
+  metrics: await boot(observedDir, 'dist/main.js', { ...WARN, ...TOKEN, OTEL_SDK_DISABLED: 'true' }),
 };
 
 const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
 // Warm-up: the first seconds under load are JIT and GC heap sizing, not steady state.
-for (const server of Object.values(variants)) await load(server, 5);
+for (const server of Object.values(variants)) await run(server, 5);
 const names = Object.keys(variants);
 for (let round = 0; round < ROUNDS; round++) {
   // Rotate the order each round, so no variant always runs right after the same neighbour.
   for (let i = 0; i < names.length; i++) {
     const name = names[(round + i) % names.length];
-    samples[name].push(await load(variants[name], SECONDS));
+    samples[name].push(await run(variants[name], SECONDS));
   }
 }
 
@@ -163,18 +92,20 @@ await sleep(6000); // one more batch interval, so the last spans reach the colle
 if (counted === 0 || collector.stats.exports === 0)
   throw new Error('metrics were not counted or spans not exported');
 
+const nodeVersion = execFileSync(SERVER_NODE, ['--version'], { encoding: 'utf8' }).trim();
+console.log(`servers on Node ${nodeVersion} (BENCH_NODE=<path> for another)`);
 console.log(
   `tool-call throughput, ${CONNECTIONS} connections, server pinned to one core, ${ROUNDS} x ${SECONDS} s rounds`,
 );
 console.log(
   'variant          req/s   p50 ms  p99 ms  CPU/call   ratio to plain: req/s (per round)  CPU/call',
 );
-const baseCpu = median(samples.plain.map((s) => s.cpuPerCallUs));
+const baseCpu = median(samples.plain.map((s) => s.cpuUsPerCall));
 for (const [name, list] of Object.entries(samples)) {
   const rps = median(list.map((s) => s.rps));
   const p50 = median(list.map((s) => s.p50));
   const p99 = median(list.map((s) => s.p99));
-  const cpu = median(list.map((s) => s.cpuPerCallUs));
+  const cpu = median(list.map((s) => s.cpuUsPerCall));
   const ratios = list.map((s, round) => s.rps / samples.plain[round].rps);
   const ratio =
     name === 'plain'

@@ -170,7 +170,8 @@ export async function load({ port, pid }, request, { connections, seconds, amoun
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
   const cpuUsPerCall = ((cpuMs(pid) - cpuBefore) * 1000) / result.requests.total;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUsPerCall };
+  const { average: rps, total: calls } = result.requests;
+  return { rps, calls, p50: result.latency.p50, p99: result.latency.p99, cpuUsPerCall };
 }
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
