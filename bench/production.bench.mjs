@@ -7,7 +7,7 @@
 //                    does with the otel preload
 //   otel 100%        --auth none --rate-limit none --otel: tracing alone, every trace sampled and exported
 //   otel 10%         the same, OTEL_TRACES_SAMPLER=parentbased_traceidratio with ARG=0.1
-//   25 tools         --auth none --rate-limit none with 22 copies of convert_temperature_v2 added to the built
+//   25 tools         --auth none --rate-limit none with copies of convert_temperature_v2 added to the built
 //                    catalogue (dist/tools/index.js): the per-request factory cost must not grow with the tools
 // Same method as server.bench.mjs (interleaved rounds, medians, CPU time per call as the robust ratio).
 // Needs redis-server on PATH and `npm run build` (npm run bench does it). About 3 minutes.
@@ -46,10 +46,10 @@ const everything = buildProject('everything', [
 const traced = buildProject('otel', [...bareFlags, '--otel'], join(everything, 'node_modules'));
 const wide = buildProject('wide', bareFlags, join(everything, 'node_modules'));
 copyFileSync(join(ROOT, 'bench/server/bare-server.mjs'), join(everything, 'bare-server.mjs'));
-// 22 copies of the measured tool under other names: 25 tools in all.
+// Copies of the measured tool under other names up to 25 tools in all, however many the template ships.
 appendFileSync(
   join(wide, 'dist/tools/index.js'),
-  `\nfor (let i = 1; i <= 22; i++) tools.push({ ...convertTemperatureV2, name: \`convert_temperature_copy\${i}\` });\n`,
+  `\nfor (let i = 1; tools.length < 25; i++) tools.push({ ...convertTemperatureV2, name: \`convert_temperature_copy\${i}\` });\n`,
 );
 
 const collector = await startCollector();
