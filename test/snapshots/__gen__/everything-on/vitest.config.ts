@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,6 +10,9 @@ export default defineConfig({
       // One redis-server for the run: the Redis store is required configuration for every full server.
       'test/features/rate-limit-redis/global-setup.ts',
     ],
+    // Vitest's default (one core less than the machine has) runs one file at a time on a 2-core CI runner.
+    // Most files wait on servers and sockets rather than compute, so two at a time finish sooner there.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },
