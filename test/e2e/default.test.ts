@@ -10,7 +10,10 @@ import { bootServer, type PreparedProject, prepareProject } from './harness.js';
 
 /**
  * The promise of issue 2: a project generated with every default installs, type-checks, lints, builds and
- * passes its own tests — on the machine's Node and on the Dockerfile's Node 24.
+ * passes its own tests on the Dockerfile's Node 24; its built server also boots, answers /healthz and exits
+ * cleanly on the machine's Node 20. The whole suite runs on Node 24 only: type-check and lint answer the same on
+ * any Node, and a second full pass on Node 20 cost every CI run minutes; Node 20 still builds and runs the
+ * server the way production does.
  */
 describe('default project', () => {
   let project: PreparedProject;
@@ -22,7 +25,8 @@ describe('default project', () => {
     await project?.remove();
   });
 
-  test.each([20, 24] as const)('typecheck, lint, build and its own tests pass on Node %i', async (node) => {
+  test('typecheck, lint, build and its own tests pass on Node 24', async () => {
+    const node = 24;
     const version = await project.run('node', ['--version'], { node });
     expect(version.stdout).toMatch(new RegExp(`^v${node}\\.`));
     await project.run('npm', ['run', 'typecheck'], { node });
@@ -36,6 +40,8 @@ describe('default project', () => {
   test.each([20, 24] as const)(
     'the built server boots, answers /healthz and exits 0 on SIGTERM (Node %i)',
     async (node) => {
+      const version = await project.run('node', ['--version'], { node });
+      expect(version.stdout).toMatch(new RegExp(`^v${node}\\.`));
       await project.run('npm', ['run', 'build'], { node });
       // API keys hold sha256 hashes; the key itself never appears in config.
       const hash = createHash('sha256').update('e2e-secret-key').digest('hex');

@@ -88,7 +88,9 @@ describe('observability of a generated server: both transports, --otel --metrics
     await project?.remove();
   });
 
-  test.each([20, 24] as const)('typecheck, lint, build and its own tests pass on Node %i', async (node) => {
+  // On the Node the server below runs on (the Dockerfile's), once: default.test.ts boots a server on Node 20.
+  test('typecheck, lint, build and its own tests pass on Node 24', async () => {
+    const node = 24;
     await project.run('npm', ['run', 'typecheck'], { node });
     await project.run('npm', ['run', 'lint'], { node });
     await project.run('npm', ['run', 'build'], { node });
