@@ -48,15 +48,30 @@ export class TaskRuns {
     return run !== undefined;
   }
 
-  /** Holds the lease while `running` runs, then records its outcome unless the task ended meanwhile. */
-  follow(taskId: string, controller: AbortController, running: Promise<Outcome<CallToolResult>>): void {
+  /**
+   * Holds the lease while `running` runs, then records its outcome unless the task ended meanwhile, or was
+   * never stored (`created` failed).
+   */
+  follow(
+    taskId: string,
+    controller: AbortController,
+    running: Promise<Outcome<CallToolResult>>,
+    created: Promise<void> = Promise.resolve(),
+  ): void {
     const run: Run = { controller, leaseUntil: this.lease() };
     this.#running.set(taskId, run);
     const every = Math.max(1, Math.floor(this.#leaseMs / 3));
     const renewal = setInterval(() => void this.#renew(taskId, run), every);
     renewal.unref();
-    const recorded: Promise<void> = running
-      .then((outcome) => this.record(taskId, outcome))
+    const outcome = async () => {
+      // A task whose creation failed was never one: its caller was told, and there is nothing to record.
+      const stored = await created.then(
+        () => true,
+        () => false,
+      );
+      if (stored) await this.record(taskId, await running);
+    };
+    const recorded: Promise<void> = outcome()
       .catch((err: unknown) => {
         // The lease is no longer renewed, so the task still ends: failed, retryable, once it lapses.
         this.#logger.error({ err, taskId }, 'task outcome not recorded; it fails when its lease lapses');

@@ -15,6 +15,7 @@ import { STDIO_CLIENT } from './principal.js';
 import { lapsed, lapsedFailure, wire } from './task-outcome.js';
 import { TaskRuns } from './task-runs.js';
 import { isTerminal, type TaskRecord, type TaskStore } from './task-store.js';
+import { TaskStoreOutage } from './task-store-outage.js';
 import type { ToolSpec } from './tool-operation.js';
 
 /** The extension's identifier (SEP-2663), declared under `capabilities.extensions`. */
@@ -51,12 +52,14 @@ export class Tasks {
   readonly #pipeline: Pipeline;
   readonly #tool: (name: string) => ToolSpec | undefined;
   readonly #runs: TaskRuns;
+  readonly #outage: TaskStoreOutage;
 
   constructor(store: TaskStore, pipeline: Pipeline, tool: (name: string) => ToolSpec | undefined) {
     this.#store = store;
     this.#pipeline = pipeline;
     this.#tool = tool;
     this.#runs = new TaskRuns(store, pipeline.config.TASK_LEASE_MS, pipeline.logger);
+    this.#outage = new TaskStoreOutage(pipeline.logger);
   }
 
   /** On shutdown, after the drain: every task's outcome written (see TaskRuns.settle). */
@@ -137,25 +140,25 @@ export class Tasks {
     taskId = task.taskId;
     // Durable before the client hears of it: a tasks/get right after this answer finds the task.
     created = this.#store.create(task);
-    this.#runs.follow(
-      task.taskId,
-      controller,
-      created.then(() => running),
-    );
+    this.#runs.follow(task.taskId, controller, running, created);
     try {
       await created;
     } catch (error) {
-      // Not durable, so not a task: the caller gets the error and the run stops.
+      // Not durable, so not a task: the caller gets a retryable failed result and the run stops.
       controller.abort(error);
-      throw error;
+      return { outcome: { ok: false, error: this.#outage.unavailable(error), cause: error } };
     }
+    this.#outage.reachable();
     return { task: { resultType: 'task', ...wire(task, false) } };
   }
 
   /** `tasks/get`: the task with its result, error or open questions. Unknown or not the caller's: -32602. */
   async get(taskId: string, info: McpRequestInfo): Promise<Record<string, unknown>> {
     Tasks.requireNegotiated(info);
-    return { resultType: 'complete', ...wire(await this.#owned(taskId), true) };
+    return this.#outage.guard(async () => ({
+      resultType: 'complete',
+      ...wire(await this.#owned(taskId), true),
+    }));
   }
 
   /**
@@ -168,9 +171,9 @@ export class Tasks {
     info: McpRequestInfo,
   ): Promise<Record<string, never>> {
     Tasks.requireNegotiated(info);
-    await this.#owned(taskId);
+    await this.#outage.guard(() => this.#owned(taskId));
     let resume: TaskRecord | undefined;
-    await this.#store.update(taskId, (task) => {
+    const answer = (task: TaskRecord) => {
       if (task.status !== 'input_required') return undefined;
       const open = { ...task.inputRequests };
       const answers = { ...task.answers };
@@ -189,7 +192,8 @@ export class Tasks {
         resume = next;
       }
       return next;
-    });
+    };
+    await this.#outage.guard(() => this.#store.update(taskId, answer));
     if (resume) this.#resume(resume, info);
     return {};
   }
@@ -197,11 +201,13 @@ export class Tasks {
   /** `tasks/cancel`: ends a running or waiting task `cancelled` and aborts its handler; a finished one stays. */
   async cancel(taskId: string, info: McpRequestInfo): Promise<Record<string, never>> {
     Tasks.requireNegotiated(info);
-    await this.#owned(taskId);
-    await this.#store.update(taskId, (task) => {
-      if (isTerminal(task.status)) return undefined;
-      const { inputRequests: _, requestState: __, answers: ___, ...rest } = task;
-      return { ...rest, status: 'cancelled', lastUpdatedAt: Date.now() };
+    await this.#outage.guard(async () => {
+      await this.#owned(taskId);
+      await this.#store.update(taskId, (task) => {
+        if (isTerminal(task.status)) return undefined;
+        const { inputRequests: _, requestState: __, answers: ___, ...rest } = task;
+        return { ...rest, status: 'cancelled', lastUpdatedAt: Date.now() };
+      });
     });
     // Running on another replica (or nowhere): tell them all; the one running it aborts it.
     if (!this.#runs.abort(taskId))

@@ -106,6 +106,8 @@ export async function replica(
     }),
   );
   const client = createRedisClient(redisUrl);
+  // The feature's limits store listens in production; without a listener a lost connection crashes the test.
+  client.on('error', (err: unknown) => logger.debug({ err }, 'redis client error'));
   await client.connect();
   const store = await RedisTaskStore.connect(client, 'test:tasks:', logger);
   const tasks = new Tasks(store, pipeline, (name) => specs.get(name));
